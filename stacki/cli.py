@@ -1,0 +1,104 @@
+"""The `stack` command line: a thin wrapper around run_command."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+EXIT_ERROR = 255
+USAGE = "usage: stack [--debug] [--help] [--version] COMMAND [ARGS] [key=value ...]"
+
+
+def _options(argv: list[str]) -> tuple[list[str], bool] | int:
+    """Leading GNU-style options; returns (words, debug) or an exit code."""
+    debug = False
+    words = list(argv)
+    while words and words[0].startswith("--"):
+        option = words.pop(0)
+        if option == "--debug":
+            debug = True
+        elif option == "--help":
+            words = ["help"] + words
+            break
+        elif option == "--version":
+            words = ["report", "version"]
+            break
+        elif option == "--":
+            break
+        else:
+            sys.stderr.write(f"error - option {option} not recognized\n{USAGE}\n")
+            return 1
+    return words, debug
+
+
+def main(argv: list[str] | None = None) -> int:
+    parsed = _options(sys.argv[1:] if argv is None else argv)
+    if isinstance(parsed, int):
+        return parsed
+    words, debug = parsed
+
+    from stacki import home
+
+    try:
+        home.setup()
+    except Exception as exc:  # noqa: BLE001 - a broken database is a user-facing error here
+        return _internal_error(exc, debug, prefix="cannot open the database: ")
+
+    from stacki.framework import errors
+    from stacki.framework.context import Context
+    from stacki.framework.runner import run_command
+
+    ctx = Context(user=_unix_user(), tty=sys.stdout.isatty())
+    try:
+        outcome = run_command(words or ["help"], ctx)
+    except errors.InvalidCommand as exc:
+        sys.stderr.write(f"Error - {exc.message}\n")
+        return EXIT_ERROR
+    except errors.PartialCommand as exc:
+        sys.stdout.write(exc.listing)
+        return EXIT_ERROR
+    except errors.HelpShown as exc:
+        sys.stdout.write(exc.text)
+        return EXIT_ERROR
+    except errors.StackError as exc:
+        sys.stderr.write(f"error - {exc.message}\n")
+        if exc.usage:
+            sys.stderr.write(_usage_line(words) + "\n")
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - any bug becomes `error - ...`, exit 255
+        return _internal_error(exc, debug)
+    sys.stdout.write(outcome.render())
+    sys.stdout.flush()
+    return 0
+
+
+def _usage_line(words: list[str]) -> str:
+    from stacki.framework.command import resolve
+
+    return resolve(words).command.usage()
+
+
+def _internal_error(exc: Exception, debug: bool, prefix: str = "") -> int:
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    sys.stderr.write(f"error - {prefix}{exc}\n")
+    return EXIT_ERROR
+
+
+def _unix_user() -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return "root"
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,1 @@
+"""The command framework shared by the `stack` CLI and the web service."""

@@ -1,0 +1,266 @@
+"""Command declarations, the Command base class and the command registry.
+
+Each command declares its arguments and parameters once; usage lines, help
+text, the command catalogue and the partial-command listings come from that
+declaration.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from stacki.framework import errors
+
+if TYPE_CHECKING:
+    from stacki.framework.context import Context
+
+# Verbs whose commands change the database (cli/commands spec §0.2).
+MUTATING_VERBS = frozenset(
+    "add set remove load unload swap enable disable create compile pack unpack config".split()
+)
+
+TRUE_WORDS = frozenset(("on", "yes", "y", "true", "1"))
+
+
+def str2bool(value: object) -> bool:
+    """Stacki's boolean parsing: a few true words, everything else is false."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in TRUE_WORDS
+
+
+def bool2str(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    optional: bool = False
+    repeat: bool = False
+    type: str = "string"
+    help: str = ""
+
+    def usage(self) -> str:
+        inner = self.name + (" ..." if self.repeat else "")
+        return f"[{inner}]" if self.optional else f"{{{inner}}}"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "string"
+    optional: bool = True
+    repeat: bool = False
+    default: Any = None
+    help: str = ""
+
+    def usage(self) -> str:
+        inner = f"{self.name}={self.type}" + (" ..." if self.repeat else "")
+        return f"[{inner}]" if self.optional else f"{{{inner}}}"
+
+
+@dataclass(frozen=True)
+class Example:
+    command: str
+    text: str
+
+
+class Params(dict):
+    """The `key=value` words of a command line (last one wins)."""
+
+    def value(self, name: str, default: str | None = None) -> str | None:
+        """The value, treating an empty one like a missing one."""
+        value = self.get(name)
+        return default if value in (None, "") else value
+
+    def require(self, name: str) -> str:
+        value = self.get(name)
+        if value in (None, ""):
+            raise errors.ParamRequired(name)
+        return value
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        value = self.get(name)
+        return default if value is None else str2bool(value)
+
+    def integer(self, name: str, default: int | None = None) -> int | None:
+        value = self.get(name)
+        if value in (None, ""):
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise errors.ParamType(name, "integer") from None
+
+
+class Command:
+    """Base of every command. Subclasses set `path` and declare their interface.
+
+    The docstring is the description. `run()` returns a Table, Text or None
+    (see stacki.framework.output) and never prints.
+    """
+
+    path: ClassVar[str] = ""
+    args: ClassVar[tuple[Arg, ...]] = ()
+    params: ClassVar[tuple[Param, ...]] = ()
+    examples: ClassVar[tuple[Example, ...]] = ()
+    related: ClassVar[tuple[str, ...]] = ()
+    # Verbatim commands print text as is and ignore output-format.
+    verbatim: ClassVar[bool] = False
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    # --- metadata -------------------------------------------------------
+    @classmethod
+    def words(cls) -> tuple[str, ...]:
+        return tuple(cls.path.split())
+
+    @classmethod
+    def dotted(cls) -> str:
+        return ".".join(cls.words())
+
+    @classmethod
+    def mutates(cls) -> bool:
+        return cls.words()[0] in MUTATING_VERBS
+
+    @classmethod
+    def description(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "").strip()
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.description().split("\n\n")[0].replace("\n", " ")
+
+    @classmethod
+    def usage(cls) -> str:
+        parts = [a.usage() for a in cls.args if not a.optional]
+        parts += [a.usage() for a in cls.args if a.optional]
+        parts += [p.usage() for p in sorted(cls.params, key=lambda p: p.name) if not p.optional]
+        parts += [p.usage() for p in sorted(cls.params, key=lambda p: p.name) if p.optional]
+        return " ".join(parts)
+
+    # --- running --------------------------------------------------------
+    def run(self, args: list[str], params: Params) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # Helpers shared by many commands; imported lazily to keep start-up light.
+    def hosts(self, args: list[str], required: bool = False, unique: bool = False) -> list:
+        from stacki.framework.hostsel import select_hosts
+
+        return select_hosts(self.ctx, args, required=required, unique=unique)
+
+    def one_arg(self, args: list[str], name: str) -> str:
+        """Exactly one argument, else Stacki's required/unique errors."""
+        if not args:
+            raise errors.ArgRequired(name)
+        if len(args) > 1:
+            raise errors.ArgUnique(name)
+        return args[0]
+
+    def call(self, words: list[str] | str) -> Any:
+        """Run another command inside this one's transaction."""
+        from stacki.framework.runner import run_subcommand
+
+        return run_subcommand(self.ctx, words)
+
+
+class Registry:
+    """All commands, discovered by importing the modules of stacki.commands."""
+
+    def __init__(self) -> None:
+        self.commands: dict[tuple[str, ...], type[Command]] = {}
+        self.nodes: set[tuple[str, ...]] = set()
+
+    def add(self, cls: type[Command]) -> None:
+        words = cls.words()
+        if words in self.commands:
+            raise RuntimeError(f"command {cls.path!r} declared twice")
+        self.commands[words] = cls
+        for n in range(1, len(words) + 1):
+            self.nodes.add(words[:n])
+
+    def get(self, words: tuple[str, ...]) -> type[Command] | None:
+        return self.commands.get(words)
+
+    def below(self, node: tuple[str, ...]) -> list[type[Command]]:
+        """Runnable commands at or under a node, sorted by path."""
+        return [self.commands[w] for w in sorted(self.commands) if w[: len(node)] == node]
+
+
+_registry: Registry | None = None
+
+
+def registry() -> Registry:
+    global _registry
+    if _registry is None:
+        import stacki.commands as package
+
+        reg = Registry()
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for obj in vars(module).values():
+                if (
+                    isinstance(obj, type)
+                    and issubclass(obj, Command)
+                    and obj.path
+                    and obj.__module__ == module.__name__
+                ):
+                    reg.add(obj)
+        _registry = reg
+    return _registry
+
+
+@dataclass
+class Resolved:
+    command: type[Command]
+    args: list[str] = field(default_factory=list)
+    params: Params = field(default_factory=Params)
+
+
+def split_words(words: list[str]) -> tuple[list[str], Params]:
+    """Classify words into arguments and `key=value` parameters (cli.md §1.2)."""
+    args: list[str] = []
+    params = Params()
+    for word in words:
+        if word == "":
+            continue
+        if word.startswith("where") or "=" not in word:
+            args.append(word)
+        else:
+            key, _, value = word.partition("=")
+            params[key] = value
+    return args, params
+
+
+def resolve(words: list[str]) -> Resolved:
+    """Find the command named by the longest prefix of `words`."""
+    from stacki.framework import helptext
+
+    reg = registry()
+    if not words:
+        words = ["help"]
+    first = words[0]
+    node: tuple[str, ...] = ()
+    rest: list[str] = []
+    if " " in first.strip() and tuple(first.split()) in reg.nodes:
+        node, rest = tuple(first.split()), list(words[1:])
+    else:
+        for n in range(len(words), 0, -1):
+            prefix = tuple(words[:n])
+            if all("=" not in w for w in prefix) and prefix in reg.nodes:
+                node, rest = prefix, list(words[n:])
+                break
+    if not node:
+        raise errors.InvalidCommand(first)
+    cls = reg.get(node)
+    if cls is None:
+        raise errors.PartialCommand(" ".join(node), helptext.help_lines(reg.below(node)))
+    args, params = split_words(rest)
+    return Resolved(cls, args, params)

@@ -1,0 +1,241 @@
+"""Host selection expressions (cli.md §5): names, a:/e:/o:/b:/r:/g:
+selectors, globs, `where` expressions, IPs, FQDNs and `localhost`."""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import ipaddress
+import re
+import socket
+from typing import Any, Iterable
+
+from stacki.framework import errors
+from stacki.framework.context import Context
+from stacki.inventory import models as m
+
+SELECTORS = {"a": "appliance", "e": "environment", "o": "os", "b": "box", "r": "rack", "g": "group"}
+
+
+def _num(value: str) -> tuple[bool, Any]:
+    try:
+        return (False, int(value))
+    except (TypeError, ValueError):
+        return (True, value or "")
+
+
+def cluster_key(host: m.Host) -> tuple:
+    if host.appliance.name == "frontend":
+        return (0, host.rack, host.rank)
+    return (1, *_num(host.rack), *_num(host.rank))
+
+
+def cluster_order(hosts: Iterable[m.Host]) -> list[m.Host]:
+    """Frontends by rack/rank, then the rest numerically; ties in creation order."""
+    return sorted(sorted(hosts, key=lambda h: h.id), key=cluster_key)
+
+
+def all_hosts(**filters: Any) -> list[m.Host]:
+    qs = m.Host.objects.select_related("appliance", "box__os", "environment").filter(**filters)
+    return cluster_order(qs)
+
+
+def select_hosts(ctx: Context, args: list[str], required: bool = False,
+                 unique: bool = False) -> list[m.Host]:
+    """Expand host arguments to hosts in cluster order."""
+    if not args:
+        hosts = all_hosts()
+    else:
+        hosts = _expand(ctx, args)
+    if required and not hosts:
+        raise errors.ArgRequired("host")
+    if unique and len(hosts) > 1:
+        raise errors.ArgUnique("host")
+    return hosts
+
+
+def _expand(ctx: Context, args: list[str]) -> list[m.Host]:
+    everything = all_hosts()
+    chosen: set[int] = set()
+    by_name = {h.name.lower(): h for h in everything}
+    for arg in args:
+        chosen.update(h.id for h in _match(ctx, arg, everything, by_name))
+    return [h for h in everything if h.id in chosen]
+
+
+def _match(ctx: Context, arg: str, hosts: list[m.Host], by_name: dict[str, m.Host]) -> list[m.Host]:
+    if arg.startswith("where"):
+        return _where(ctx, arg[len("where"):].strip(), hosts)
+    if ":" in arg:
+        prefix, _, value = arg.partition(":")
+        return _selector(prefix, value, hosts)
+    if any(c in arg for c in "*?["):
+        pattern = arg.lower()
+        return [h for h in hosts if fnmatch.fnmatchcase(h.name.lower(), pattern)]
+    host = by_name.get(arg.lower())
+    if host is not None:
+        return [host]
+    if arg == "localhost":
+        return _localhost(hosts)
+    found = _by_address(arg) or _by_fqdn(arg)
+    if found:
+        return [h for h in hosts if h.id in found]
+    raise errors.CommandError(_unknown_host_message(arg))
+
+
+def _selector(prefix: str, value: str, hosts: list[m.Host]) -> list[m.Host]:
+    field = SELECTORS.get(prefix)
+    if field is None:
+        return []
+    if field == "group":
+        ids = set(m.Host.groups.through.objects.filter(group__name=value)
+                  .values_list("host_id", flat=True))
+        return [h for h in hosts if h.id in ids]
+    getters = {
+        "appliance": lambda h: h.appliance.name,
+        "environment": lambda h: h.environment.name if h.environment_id else None,
+        "os": lambda h: h.box.os.name,
+        "box": lambda h: h.box.name,
+        "rack": lambda h: h.rack,
+    }
+    return [h for h in hosts if getters[field](h) == value]
+
+
+def _localhost(hosts: list[m.Host]) -> list[m.Host]:
+    me = socket.gethostname().split(".")[0].lower()
+    from stacki.home import frontend_name
+
+    for name in (me, frontend_name().lower()):
+        for h in hosts:
+            if h.name.lower() == name:
+                return [h]
+    return [h for h in hosts if h.appliance.name == "frontend"][:1]
+
+
+def _by_address(arg: str) -> set[int]:
+    try:
+        ipaddress.IPv4Address(arg)
+    except ValueError:
+        return set()
+    return set(m.Interface.objects.filter(ip=arg).values_list("host_id", flat=True))
+
+
+def _by_fqdn(arg: str) -> set[int]:
+    if "." not in arg:
+        return set()
+    name, _, zone = arg.partition(".")
+    rows = m.Interface.objects.filter(network__zone=zone).values_list("host_id", "name", "host__name")
+    return {hid for hid, ifname, hname in rows
+            if (ifname or "").lower() == name.lower() or hname.lower() == name.lower()}
+
+
+def _unknown_host_message(name: str) -> str:
+    if m.Appliance.objects.filter(name=name).exists():
+        return f'use "a:{name}" for {name} appliances'
+    if m.Environment.objects.filter(name=name).exists():
+        return f'use "e:{name}" for hosts in the {name} environment'
+    if m.OS.objects.filter(name=name).exists():
+        return f'use "o:{name}" for {name} hosts'
+    if m.Box.objects.filter(name=name).exists():
+        return f'use "b:{name}" for hosts using the {name} box'
+    from django.contrib.auth.models import Group
+
+    if Group.objects.filter(name=name).exists():
+        return f'use "g:{name}" for host in the {name} group'
+    if name.startswith("rack"):
+        return f'use "r:{name}" for hosts in {name}'
+    return f'cannot resolve host "{name}"'
+
+
+# --- where expressions ---------------------------------------------------
+
+_ALLOWED = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.Compare,
+            ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is,
+            ast.IsNot, ast.Name, ast.Load, ast.Constant, ast.Attribute, ast.List, ast.Tuple)
+_TRUE = {"on", "true", "yes", "y"}
+_FALSE = {"off", "false", "no", "n"}
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def _evaluate(node: ast.AST, attrs: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body, attrs)
+    if isinstance(node, ast.BoolOp):
+        values = (_evaluate(v, attrs) for v in node.values)
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.UnaryOp):
+        return not _evaluate(node.operand, attrs)
+    if isinstance(node, ast.Compare):
+        left = _evaluate(node.left, attrs)
+        for op, comp in zip(node.ops, node.comparators):
+            right = _evaluate(comp, attrs)
+            try:
+                ok = _compare(op, left, right)
+            except TypeError:
+                ok = False
+            if not ok:
+                return False
+            left = right
+        return True
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_evaluate(e, attrs) for e in node.elts]
+    name = _dotted(node)
+    value = attrs.get(name) if name is not None else None
+    if isinstance(value, str):
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+    return value
+
+
+def _compare(op: ast.cmpop, a: Any, b: Any) -> bool:
+    if isinstance(op, ast.Eq):
+        return a == b
+    if isinstance(op, ast.NotEq):
+        return a != b
+    if isinstance(op, ast.Lt):
+        return a < b
+    if isinstance(op, ast.LtE):
+        return a <= b
+    if isinstance(op, ast.Gt):
+        return a > b
+    if isinstance(op, ast.GtE):
+        return a >= b
+    if isinstance(op, ast.In):
+        return a in b
+    if isinstance(op, ast.NotIn):
+        return a not in b
+    if isinstance(op, ast.Is):
+        return a is b
+    return a is not b
+
+
+
+
+def _where(ctx: Context, expr: str, hosts: list[m.Host]) -> list[m.Host]:
+    try:
+        tree = ast.parse(expr, mode="eval")
+        if not all(isinstance(n, _ALLOWED) for n in ast.walk(tree)):
+            raise SyntaxError(expr)
+    except SyntaxError:
+        raise errors.CommandError(f'group syntax "{expr}"') from None
+    from stacki.inventory.attrs import resolve
+
+    resolved = resolve(hosts, shadow=ctx.admin)
+    chosen = []
+    for h in hosts:
+        attrs = {k: a.value for k, a in resolved[h.id].items()}
+        if _evaluate(tree, attrs):
+            chosen.append(h)
+    return chosen

@@ -1,0 +1,42 @@
+"""Selecting named objects (appliance, box, environment, os, network) by
+SQL-LIKE patterns, as cli.md §5.5 describes."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+from django.db import models
+
+from stacki.framework import errors
+
+M = TypeVar("M", bound=models.Model)
+
+ALIASES = {"os": {"centos": "redhat"}}
+
+
+def like(pattern: str) -> re.Pattern:
+    """An SQL LIKE pattern (% and _ wildcards) as a case-insensitive regex."""
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.compile(f"^{regex}$", re.IGNORECASE | re.DOTALL)
+
+
+def select_objects(model: type[M], args: list[str], kind: str, *, sort: bool = False,
+                   alias: str | None = None) -> list[M]:
+    """Objects named by `args` (all when none); unknown → `"X" argument is not a valid <kind>`.
+
+    Results come in argument order, each argument's matches in creation order,
+    or sorted by name and de-duplicated when `sort` is true.
+    """
+    everything = list(model.objects.order_by("id"))
+    if not args:
+        return sorted(everything, key=lambda o: o.name) if sort else everything
+    chosen: list[M] = []
+    for arg in args:
+        name = ALIASES.get(alias or "", {}).get(arg.lower(), arg)
+        regex = like(name)
+        found = [o for o in everything if regex.match(o.name)]
+        if not found:
+            raise errors.ArgNotFound(arg, kind)
+        chosen += [o for o in found if o not in chosen]
+    return sorted(chosen, key=lambda o: o.name) if sort else chosen

@@ -1,0 +1,102 @@
+"""`run_command`: the one path every command takes, from the CLI or the web.
+
+It resolves the words, handles `CMD help`, runs the command in one database
+transaction (read-only for read-only callers) and returns its result. It
+keeps no global state besides the command registry, so many commands can run
+per process and from several threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+from django.db import DatabaseError, connection, transaction
+
+from stacki.framework import errors, helptext
+from stacki.framework.command import Command, Params, resolve
+from stacki.framework.context import Context
+from stacki.framework.output import Text, render
+
+
+@dataclass
+class Outcome:
+    command: type[Command]
+    args: list[str]
+    params: Params
+    result: Any
+
+    @property
+    def format(self) -> str | None:
+        return self.params.get("output-format")
+
+    def render(self, fmt: str | None = None) -> str:
+        return render(self.result, fmt or self.format)
+
+
+def run_command(words: Sequence[str], ctx: Context | None = None) -> Outcome:
+    """Resolve and run a command; raises a StackError for every user mistake."""
+    ctx = ctx or Context()
+    resolved = resolve(list(words))
+    cls, args, params = resolved.command, resolved.args, resolved.params
+    if args and args[0] == "help":
+        raise errors.HelpShown(helptext.command_help(cls, params.get("format")))
+    with _transaction(cls, ctx):
+        result = cls(ctx).run(args, params)
+    return Outcome(cls, args, params, result)
+
+
+def run_subcommand(ctx: Context, words: Sequence[str] | str) -> Any:
+    """Run a command from inside another (same transaction, same caller)."""
+    if isinstance(words, str):
+        import shlex
+
+        words = shlex.split(words)
+    resolved = resolve(list(words))
+    return resolved.command(ctx).run(resolved.args, resolved.params)
+
+
+def is_readonly_violation(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    cause = exc.__cause__
+    return (
+        getattr(cause, "sqlstate", None) == "25006"
+        or "readonly database" in text
+        or "read-only transaction" in text
+    )
+
+
+@contextlib.contextmanager
+def _transaction(cls: type[Command], ctx: Context) -> Iterator[None]:
+    vendor = connection.vendor
+    if vendor == "sqlite" and not connection.in_atomic_block:
+        connection.ensure_connection()
+        # Writers take the write lock up front so that two writers queue on
+        # the busy timeout instead of failing halfway with "database is locked".
+        connection.transaction_mode = "IMMEDIATE" if cls.mutates() and not ctx.readonly else None
+    try:
+        with transaction.atomic():
+            if ctx.readonly:
+                _set_readonly(vendor, True)
+            try:
+                yield
+            finally:
+                if ctx.readonly and vendor == "sqlite":
+                    _set_readonly(vendor, False)
+    except DatabaseError as exc:
+        if ctx.readonly and is_readonly_violation(exc):
+            raise errors.ReadOnlyViolation() from exc
+        raise
+
+
+def _set_readonly(vendor: str, on: bool) -> None:
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            if on:
+                cursor.execute("SET TRANSACTION READ ONLY")
+        else:
+            cursor.execute(f"PRAGMA query_only = {1 if on else 0}")
+
+
+__all__ = ["Outcome", "run_command", "run_subcommand", "Text"]

@@ -1,0 +1,174 @@
+"""Where state lives, and the first-use initialisation of a STACKI_HOME.
+
+Everything the product keeps sits in STACKI_HOME (database, secret key,
+uploads) or in the STACKI_DATABASE_URL database. Nothing stored there records
+an absolute path, so a home directory can be copied or moved.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from pathlib import Path
+
+
+def stacki_home() -> Path:
+    return Path(os.environ.get("STACKI_HOME") or Path.home() / ".stacki")
+
+
+def sysroot() -> Path:
+    return Path(os.environ.get("STACKI_SYSROOT") or "/")
+
+
+def system_path(path: str) -> Path:
+    """The place of a system file (`/etc/hosts`) under STACKI_SYSROOT."""
+    return sysroot() / path.lstrip("/")
+
+
+def frontend_name() -> str:
+    return os.environ.get("STACKI_FRONTEND_NAME") or socket.gethostname().split(".")[0]
+
+
+def upload_dir() -> Path:
+    return stacki_home() / "uploads"
+
+
+def secret_key() -> str:
+    """The Django secret key, made once per STACKI_HOME (race-safe)."""
+    home = stacki_home()
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = home / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key
+
+
+CRED_FILE = "stacki-ws.cred"
+DEFAULT_SERVICE_HOST = "localhost:8000"
+_ready = False
+
+
+def setup() -> None:
+    """Configure Django and make sure the database is initialised (once per process)."""
+    global _ready
+    if _ready:
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stacki.settings")
+    import django
+
+    django.setup()
+    ensure_initialised()
+    _ready = True
+
+
+def _initialised() -> bool:
+    from django.db import DatabaseError
+
+    from stacki.inventory.models import Setting
+
+    try:
+        return Setting.objects.filter(key="initialised").exists()
+    except DatabaseError:
+        return False
+
+
+class _InitLock:
+    """Serialises initialisation between processes: a file lock for SQLite,
+    an advisory lock for PostgreSQL."""
+
+    PG_LOCK_ID = 0x57AC1
+
+    def __enter__(self) -> "_InitLock":
+        from django.db import connection
+
+        self.vendor = connection.vendor
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [self.PG_LOCK_ID])
+        else:
+            import fcntl
+
+            home = stacki_home()
+            home.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.file = open(home / "init.lock", "w")
+            fcntl.flock(self.file, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from django.db import connection
+
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [self.PG_LOCK_ID])
+        else:
+            self.file.close()
+
+
+def ensure_initialised(service_host: str | None = None) -> None:
+    """First use: create the schema, the default data, the API admin and its
+    credentials file. Idempotent and safe when several processes start at once."""
+    if _initialised():
+        return
+    with _InitLock():
+        if _initialised():
+            return
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        from django.db import transaction
+
+        from stacki.inventory import defaults
+        from stacki.inventory.models import Setting
+
+        with transaction.atomic():
+            defaults.load(defaults.native_os(sysroot()), frontend_name())
+            key = create_admin()
+            Setting.objects.create(key="initialised", value="1")
+        write_credentials(
+            [{"username": "admin", "hostname": service_host or DEFAULT_SERVICE_HOST, "key": key}]
+        )
+
+
+def new_api_key() -> str:
+    """An API key: 32 random bytes, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def create_admin() -> str:
+    from django.contrib.auth.models import Group, User
+
+    key = new_api_key()
+    user = User.objects.create_user("admin", password=key, is_superuser=True, is_staff=True)
+    user.groups.add(Group.objects.get(name="default"))
+    return key
+
+
+def write_credentials(creds: list[dict]) -> Path:
+    """Write $HOME/stacki-ws.cred (0600); never overwrite an existing file."""
+    import json
+    import sys
+
+    path = Path.home() / CRED_FILE
+    candidates = [path] + [path.with_name(f"{CRED_FILE}.{n}") for n in range(1, 100)]
+    for candidate in candidates:
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w") as f:
+            json.dump(creds, f)
+            f.write("\n")
+        if candidate != path:
+            sys.stderr.write(f"{path} exists; the new admin credentials are in {candidate}\n")
+        return candidate
+    raise RuntimeError(f"cannot write credentials next to {path}")

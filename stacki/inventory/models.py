@@ -1,0 +1,278 @@
+"""The cluster database.
+
+Groups are Django's `auth.Group`: one group concept holds hosts (host
+groups) and API users, and carries API permissions.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, User
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+SCOPES = ("global", "os", "appliance", "environment", "host")
+
+
+class OS(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        db_table = "os"
+
+
+class Box(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+    os = models.ForeignKey(OS, on_delete=models.PROTECT, related_name="boxes")
+
+    class Meta:
+        db_table = "box"
+
+
+class Appliance(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+    public = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "appliance"
+
+
+class Environment(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        db_table = "environment"
+
+
+class BootName(models.Model):
+    name = models.CharField(max_length=128)
+    type = models.CharField(max_length=16)  # "os" or "install"
+
+    class Meta:
+        db_table = "bootname"
+        constraints = [models.UniqueConstraint("name", "type", name="bootname_unique")]
+
+
+class BootAction(models.Model):
+    bootname = models.ForeignKey(BootName, on_delete=models.CASCADE, related_name="actions")
+    os = models.ForeignKey(OS, null=True, on_delete=models.CASCADE, related_name="bootactions")
+    kernel = models.TextField(null=True)
+    ramdisk = models.TextField(null=True)
+    args = models.TextField(null=True)
+
+    class Meta:
+        db_table = "bootaction"
+        constraints = [
+            models.UniqueConstraint("bootname", "os", name="bootaction_unique"),
+            models.UniqueConstraint(
+                "bootname", condition=Q(os__isnull=True), name="bootaction_unique_any_os"
+            ),
+        ]
+
+
+class Network(models.Model):
+    name = models.CharField(max_length=128, unique=True)
+    address = models.CharField(max_length=64)
+    mask = models.CharField(max_length=64)
+    gateway = models.CharField(max_length=64, default="")
+    mtu = models.IntegerField(null=True)
+    zone = models.CharField(max_length=255, default="")
+    dns = models.BooleanField(default=False)
+    pxe = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "network"
+
+
+class Host(models.Model):
+    name = models.CharField(max_length=255)
+    appliance = models.ForeignKey(Appliance, on_delete=models.PROTECT, related_name="hosts")
+    box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="hosts")
+    environment = models.ForeignKey(
+        Environment, null=True, on_delete=models.PROTECT, related_name="hosts"
+    )
+    rack = models.CharField(max_length=64)
+    rank = models.CharField(max_length=64)
+    # Boot action names; Stacki keeps the name when a bootaction is removed.
+    osaction = models.CharField(max_length=128, null=True)
+    installaction = models.CharField(max_length=128, null=True)
+    comment = models.CharField(max_length=140, null=True)
+    metadata = models.TextField(null=True)
+    boot = models.CharField(max_length=16, null=True)  # next boot: "os" / "install"
+    groups = models.ManyToManyField(Group, related_name="hosts", db_table="host_group")
+
+    class Meta:
+        db_table = "host"
+        constraints = [models.UniqueConstraint(Lower("name"), name="host_name_unique")]
+
+
+class Interface(models.Model):
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="interfaces")
+    device = models.CharField(max_length=64, null=True)
+    mac = models.CharField(max_length=64, null=True)
+    ip = models.CharField(max_length=64, null=True)
+    name = models.CharField(max_length=255, null=True)
+    network = models.ForeignKey(
+        Network, null=True, on_delete=models.PROTECT, related_name="interfaces"
+    )
+    module = models.CharField(max_length=128, null=True)
+    vlan = models.IntegerField(null=True)
+    options = models.TextField(null=True)
+    channel = models.CharField(max_length=64, null=True)
+    default = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "interface"
+        constraints = [
+            models.UniqueConstraint(
+                "host", "device", condition=Q(device__isnull=False), name="interface_device_unique"
+            ),
+            models.UniqueConstraint(
+                "network", "ip",
+                condition=Q(ip__isnull=False, network__isnull=False),
+                name="interface_ip_unique",
+            ),
+        ]
+
+
+class Alias(models.Model):
+    interface = models.ForeignKey(Interface, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=255)
+
+    class Meta:
+        db_table = "alias"
+        constraints = [models.UniqueConstraint("interface", "name", name="alias_unique")]
+
+
+class Scoped(models.Model):
+    """Something stored at one of the scopes global/os/appliance/environment/host.
+
+    Exactly the foreign key named by `scope` is set (none for global); deleting
+    the target deletes what is stored at it.
+    """
+
+    scope = models.CharField(max_length=16, choices=[(s, s) for s in SCOPES])
+    os = models.ForeignKey(OS, null=True, on_delete=models.CASCADE, related_name="+")
+    appliance = models.ForeignKey(Appliance, null=True, on_delete=models.CASCADE, related_name="+")
+    environment = models.ForeignKey(
+        Environment, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    host = models.ForeignKey(Host, null=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+def unique_per_scope(table: str, *fields: str) -> list[models.UniqueConstraint]:
+    """One partial unique constraint per scope: `fields` are unique per target."""
+    constraints = [
+        models.UniqueConstraint(*fields, condition=Q(scope="global"), name=f"{table}_global_unique")
+    ]
+    for scope in SCOPES[1:]:
+        constraints.append(
+            models.UniqueConstraint(
+                scope, *fields, condition=Q(scope=scope), name=f"{table}_{scope}_unique"
+            )
+        )
+    return constraints
+
+
+class Attribute(Scoped):
+    name = models.CharField(max_length=255)
+    value = models.TextField()
+    shadow = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "attribute"
+        constraints = unique_per_scope("attribute", "name")
+        indexes = [models.Index(fields=["scope", "name"], name="attribute_scope_name")]
+
+
+class AttrDoc(models.Model):
+    attr = models.CharField(max_length=255, unique=True)
+    doc = models.TextField()
+
+    class Meta:
+        db_table = "attr_doc"
+
+
+class Route(Scoped):
+    address = models.CharField(max_length=64)
+    netmask = models.CharField(max_length=64)
+    gateway = models.CharField(max_length=64, null=True)
+    subnet = models.ForeignKey(Network, null=True, on_delete=models.CASCADE, related_name="+")
+    interface = models.CharField(max_length=64, null=True)
+
+    class Meta:
+        db_table = "route"
+        constraints = unique_per_scope("route", "address")
+
+
+class FirewallRule(Scoped):
+    name = models.CharField(max_length=255)
+    table = models.CharField(max_length=16, default="filter")
+    chain = models.CharField(max_length=64)
+    action = models.CharField(max_length=64)
+    service = models.CharField(max_length=255)
+    protocol = models.CharField(max_length=64)
+    network = models.ForeignKey(Network, null=True, on_delete=models.CASCADE, related_name="+")
+    output_network = models.ForeignKey(
+        Network, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    flags = models.TextField(null=True)
+    comment = models.TextField(null=True)
+
+    class Meta:
+        db_table = "firewall"
+        constraints = unique_per_scope("firewall", "name")
+
+
+class Access(models.Model):
+    command = models.CharField(max_length=255)
+    group = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "access"
+        constraints = [models.UniqueConstraint("command", "group", name="access_unique")]
+
+
+class UserPerm(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="stack_perms")
+    command = models.CharField(max_length=255)
+
+    class Meta:
+        db_table = "api_user_perm"
+        constraints = [models.UniqueConstraint("user", "command", name="api_user_perm_unique")]
+
+
+class GroupPerm(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="stack_perms")
+    command = models.CharField(max_length=255)
+
+    class Meta:
+        db_table = "api_group_perm"
+        constraints = [models.UniqueConstraint("group", "command", name="api_group_perm_unique")]
+
+
+class Blacklist(models.Model):
+    command = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        db_table = "api_blacklist"
+
+
+class SudoCommand(models.Model):
+    command = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        db_table = "api_sudo"
+
+
+class Setting(models.Model):
+    """Small facts about this database, e.g. that initialisation finished."""
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.TextField()
+
+    class Meta:
+        db_table = "setting"

@@ -1,0 +1,68 @@
+"""Django settings, all derived from the environment (see stacki.home)."""
+
+import os
+
+import dj_database_url
+
+from stacki import home
+
+_home = home.stacki_home()
+
+SECRET_KEY = os.environ.get("STACKI_SECRET_KEY") or home.secret_key()
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("STACKI_ALLOWED_HOSTS", "*").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "stacki.inventory",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+ROOT_URLCONF = "stacki.ws.urls"
+WSGI_APPLICATION = "stacki.ws.wsgi.application"
+
+_url = os.environ.get("STACKI_DATABASE_URL")
+if _url:
+    _db = dj_database_url.parse(_url, conn_max_age=600)
+else:
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(_home / "stacki.db")}
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside one writer; the busy timeout makes writers
+    # queue instead of failing with "database is locked".
+    _db.setdefault("OPTIONS", {}).update(
+        timeout=30,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
+    )
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sessions live in the database so that several servers can share them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_SECURE = os.environ.get("STACKI_SECURE_COOKIES", "") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("STACKI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+USE_TZ = True
+TIME_ZONE = "UTC"
+USE_I18N = False
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("STACKI_MAX_BODY", 10 * 1024 * 1024))
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "stacki": {"handlers": ["stderr"], "level": os.environ.get("STACKI_LOG_LEVEL", "WARNING")},
+    },
+}
