@@ -57,6 +57,9 @@ USE_I18N = False
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("STACKI_MAX_BODY", 10 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# Django's default logging config imports its e-mail and debug-view machinery;
+# we apply only our own dictionary (see stacki.home.setup).
+LOGGING_CONFIG = None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
