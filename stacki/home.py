@@ -58,8 +58,12 @@ DEFAULT_SERVICE_HOST = "localhost:8000"
 _ready = False
 
 
-def setup() -> None:
-    """Configure Django and make sure the database is initialised (once per process)."""
+def setup(service_host: str | None = None) -> None:
+    """Configure Django and make sure the database is initialised (once per process).
+
+    `service_host` is where the web service listens (`host:port`): when the
+    service is what initialises the home, the admin's credentials point there.
+    """
     global _ready
     if _ready:
         return
@@ -73,7 +77,7 @@ def setup() -> None:
 
     logging.config.dictConfig(settings.LOGGING)
     apps.populate(settings.INSTALLED_APPS)
-    ensure_initialised()
+    ensure_initialised(service_host)
     _ready = True
 
 

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Sequence
 from django.db import DatabaseError, connection, transaction
 
 from stacki.framework import errors, helptext
-from stacki.framework.command import Command, Params, resolve
+from stacki.framework.command import Command, Params, Resolved, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Text, render
 
@@ -37,8 +37,11 @@ class Outcome:
 
 def run_command(words: Sequence[str], ctx: Context | None = None) -> Outcome:
     """Resolve and run a command; raises a StackError for every user mistake."""
-    ctx = ctx or Context()
-    resolved = resolve(list(words))
+    return run_resolved(resolve(list(words)), ctx or Context())
+
+
+def run_resolved(resolved: Resolved, ctx: Context) -> Outcome:
+    """Run an already resolved command (the web service resolves first to check access)."""
     cls, args, params = resolved.command, resolved.args, resolved.params
     if args and args[0] == "help":
         raise errors.HelpShown(helptext.command_help(cls, params.get("format")))
@@ -79,15 +82,17 @@ def _transaction(cls: type[Command], ctx: Context) -> Iterator[None]:
         with transaction.atomic():
             if ctx.readonly:
                 _set_readonly(vendor, True)
-            try:
-                yield
-            finally:
-                if ctx.readonly and vendor == "sqlite":
-                    _set_readonly(vendor, False)
+            yield
     except DatabaseError as exc:
         if ctx.readonly and is_readonly_violation(exc):
             raise errors.ReadOnlyViolation() from exc
         raise
+    finally:
+        # Reset only after the atomic block has rolled back: inside a block
+        # broken by the refused write no statement can run, and SQLite's
+        # query_only would outlive the command on this connection.
+        if ctx.readonly and vendor == "sqlite":
+            _set_readonly(vendor, False)
 
 
 def _set_readonly(vendor: str, on: bool) -> None:
@@ -99,4 +104,4 @@ def _set_readonly(vendor: str, on: bool) -> None:
             cursor.execute(f"PRAGMA query_only = {1 if on else 0}")
 
 
-__all__ = ["Outcome", "run_command", "run_subcommand", "Text"]
+__all__ = ["Outcome", "run_command", "run_resolved", "run_subcommand", "Text"]
