@@ -61,52 +61,60 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == "None"
 
 
-def _width(value: Any) -> int:
-    if value is None:
-        return 0
-    return len(value) if isinstance(value, str) else len(repr(value))
+def _column(values: list[Any]) -> tuple[list[str | None], int]:
+    """A column's printed cells (None where it prints dashes) and its width.
+
+    Widths measure strings by len, other values by repr, None as 0."""
+    cells: list[str | None] = []
+    width = 0
+    for v in values:
+        if v is None:
+            cells.append(None)
+            continue
+        text = v if isinstance(v, str) else str(v)
+        width = max(width, len(text) if isinstance(v, str) else len(repr(v)))
+        cells.append(None if text in ("", "None") else text)
+    return cells, width
 
 
 def render_text(table: Table) -> str:
-    rows = [list(r) for r in table.rows]
+    rows = table.rows
     if not rows:
         return ""
     ncols = max(len(r) for r in rows)
-    rows = [r + [None] * (ncols - len(r)) for r in rows]
+    if any(len(r) != ncols for r in rows):
+        rows = [tuple(r) + (None,) * (ncols - len(r)) for r in rows]
     header = list(table.header) if table.header is not None else None
     if header is not None:
         header = (header + [None] * ncols)[:ncols]
-    drop_owner = not any(not _empty(r[0]) for r in rows)
-    if table.trim_owner and len({r[0] for r in rows}) == 1:
-        drop_owner = True
-    if drop_owner:
-        rows = [r[1:] for r in rows]
-        header = header[1:] if header is not None else None
-        ncols -= 1
-    if ncols <= 0:
+    first = 0
+    owners = [r[0] for r in rows]
+    if all(_empty(o) for o in owners) or (table.trim_owner and len(set(owners)) == 1):
+        first = 1
+    if ncols - first <= 0:
         return ""
     show_header = table.show_header and header is not None
-    head = [(h or "").upper() for h in header] if header is not None else [""] * ncols
-    widths = [max(_width(r[i]) for r in rows) for i in range(ncols)]
+    head = [(h or "").upper() for h in header[first:]] if header is not None else None
+    columns = []
+    for i in range(first, ncols):
+        cells, width = _column([r[i] for r in rows])
+        if show_header:
+            width = max(width, len(head[i - first]))
+        columns.append((cells, width))
+    last = len(columns) - 1
+    # Empty cells print dashes: the column's width, or the header's length in the last column.
+    printed = []
+    for n, (cells, width) in enumerate(columns):
+        dash = "-" * (len(head[n]) if head and n == last else 0 if n == last else width)
+        if n == last:
+            printed.append([dash if c is None else c for c in cells])
+        else:
+            printed.append([(dash if c is None else c).ljust(width) for c in cells])
+    lines = [" ".join(cells) for cells in zip(*printed)]
     if show_header:
-        widths = [max(w, len(h)) for w, h in zip(widths, head)]
-    lines = []
-    if show_header:
-        lines.append(_line(head, widths, head))
-    for r in rows:
-        cells = []
-        for i, value in enumerate(r):
-            if _empty(value):
-                cells.append("-" * (len(head[i]) if i == ncols - 1 else widths[i]))
-            else:
-                cells.append(str(value))
-        lines.append(_line(cells, widths, head))
+        lines.insert(0, " ".join(h if n == last else h.ljust(columns[n][1])
+                                 for n, h in enumerate(head)))
     return "\n".join(lines) + "\n"
-
-
-def _line(cells: list[str], widths: list[int], head: list[str]) -> str:
-    last = len(cells) - 1
-    return " ".join(c if i == last else c.ljust(widths[i]) for i, c in enumerate(cells))
 
 
 def render(result: Any, fmt: str | None) -> str:
