@@ -132,6 +132,11 @@ class Interface(models.Model):
                 condition=Q(ip__isnull=False, network__isnull=False),
                 name="interface_ip_unique",
             ),
+            # Per host, as Stacki checks it: a cluster-wide rule would refuse a
+            # hostfile that moves a NIC to a host without naming its old owner.
+            models.UniqueConstraint(
+                "host", "mac", condition=Q(mac__isnull=False), name="interface_mac_unique"
+            ),
         ]
 
 
