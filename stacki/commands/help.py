@@ -25,13 +25,14 @@ class Help(Command):
 
 
 class ListHelp(Command):
-    """List the commands and their usage lines, wrapped to a width."""
+    """List the commands and their usage lines, wrapped to a width.
+
+    cols=N wraps the lines at column N (default 80; 0 does not wrap).
+    """
 
     path = "list help"
-    params = (
-        Param("subdir", help="Restrict the listing to a subtree, e.g. list/host."),
-        Param("cols", "integer", help="Wrap lines at this column (default 80)."),
-    )
+    # cols is not declared: Stacki's usage line shows subdir only.
+    params = (Param("subdir", help="Restrict the listing to a subtree, e.g. list/host."),)
     examples = (Example("list help subdir=list/host", "Lists the 'list host' commands."),)
     verbatim = True
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any, ClassVar
 
 from django.db.models import Q
 
 from stacki.framework import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki.framework.command import Arg, Command, Example, Param, Params, registry
 from stacki.framework.output import Table
+from stacki.home import frontend_name
 from stacki.inventory import models as m
 from stacki.inventory.attrs import resolve, truthy
 
@@ -122,3 +124,315 @@ class ListHost(Command):
         if params.get("order") == "desc":
             rows.reverse()
         return Table(header, rows)
+
+
+HOSTS = Arg("host", repeat=True, help="One or more host names or selections (a:backend, rack*, ...).")
+ONE_HOST = Arg("host", help="A single host name.")
+SYNC = Param("sync", "boolean", help="Regenerate the PXE boot files (default true).")
+BOOT_TYPES = ("os", "install")
+
+
+def host_ids(hosts: list[m.Host]) -> list[int]:
+    return [h.id for h in hosts]
+
+
+class RemoveHost(Command):
+    """Remove hosts from the cluster.
+
+    Their interfaces, aliases, group memberships, boot settings and
+    host-scoped attributes, routes and firewall rules go with them. The
+    frontend running the command cannot be removed.
+    """
+
+    path = "remove host"
+    args = (HOSTS,)
+    examples = (
+        Example("remove host backend-0-0", "Removes backend-0-0."),
+        Example("remove host a:backend", "Removes every backend host."),
+    )
+    related = ("add host", "list host")
+
+    def run(self, args: list[str], params: Params) -> None:
+        hosts = self.hosts(args, required=True)
+        me = frontend_name().lower()
+        for h in hosts:
+            if h.name.lower() == me:
+                raise errors.CommandError(f'cannot remove "{h.name}"')
+        # Interfaces, aliases, memberships and host-scoped rows cascade.
+        m.Host.objects.filter(id__in=host_ids(hosts)).delete()
+        if registry().get(("sync", "config")) is not None:
+            self.call(["sync", "config"])
+
+
+class SetHostField(Command):
+    """Base of the `set host <field>` commands: one required parameter whose
+    value is written to every selected host."""
+
+    field: ClassVar[str] = ""
+    single: ClassVar[bool] = False
+    # Whether `field=` (empty) is a value rather than a missing parameter.
+    allow_empty: ClassVar[bool] = False
+
+    def run(self, args: list[str], params: Params) -> None:
+        hosts = self.hosts(args, required=True, unique=self.single)
+        value = params.get(self.field) if self.allow_empty else params.value(self.field)
+        if value is None:
+            raise errors.ParamRequired(self.field)
+        changes = self.changes(value, hosts)
+        m.Host.objects.filter(id__in=host_ids(hosts)).update(**changes)
+
+    def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
+        return {self.field: value}
+
+
+class SetHostAppliance(SetHostField):
+    """Set the appliance of hosts."""
+
+    path = "set host appliance"
+    field = "appliance"
+    args = (HOSTS,)
+    params = (Param("appliance", optional=False, help="An appliance name (e.g. backend)."),)
+    examples = (Example("set host appliance backend-0-0 appliance=builder",
+                        "Makes backend-0-0 a builder."),)
+    related = ("list appliance", "list host")
+
+    def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
+        appliance = m.Appliance.objects.filter(name=value).first()
+        if appliance is None:
+            raise errors.CommandError("appliance parameter not valid")
+        return {"appliance": appliance}
+
+
+class SetHostBox(SetHostField):
+    """Set the box hosts install from."""
+
+    path = "set host box"
+    field = "box"
+    args = (HOSTS,)
+    params = (Param("box", optional=False, help="A box name (e.g. default)."),)
+    examples = (Example("set host box a:backend box=default",
+                        "Puts every backend in the default box."),)
+    related = ("list box", "list host")
+
+    def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
+        box = m.Box.objects.filter(name=value).first()
+        if box is None:
+            raise errors.ArgNotFound(value, "box")
+        return {"box": box}
+
+
+class SetHostComment(SetHostField):
+    """Set the comment of hosts. An empty comment clears it."""
+
+    path = "set host comment"
+    field = "comment"
+    allow_empty = True
+    args = (HOSTS,)
+    params = (Param("comment", optional=False, help="At most 140 characters."),)
+    examples = (Example('set host comment backend-0-0 comment="Fast Node"',
+                        'Sets the comment of backend-0-0 to "Fast Node".'),)
+    related = ("list host",)
+
+    def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
+        if len(value) > 140:
+            raise errors.CommandError("comments must be no longer than 140 characters")
+        return {"comment": value}
+
+
+class SetHostEnvironment(SetHostField):
+    """Set the environment of hosts. `environment=` takes hosts out of their environment."""
+
+    path = "set host environment"
+    field = "environment"
+    allow_empty = True
+    args = (HOSTS,)
+    params = (Param("environment", optional=False, help="An environment name, or empty."),)
+    examples = (
+        Example("set host environment backend-0-0 environment=test",
+                "Puts backend-0-0 in the test environment."),
+        Example("set host environment backend-0-0 environment=",
+                "Takes backend-0-0 out of its environment."),
+    )
+    related = ("list environment", "list host")
+
+    def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
+        if value == "":
+            return {"environment": None}
+        environment = m.Environment.objects.filter(name=value).first()
+        if environment is None:
+            raise errors.CommandError("environment parameter not valid")
+        return {"environment": environment}
+
+
+class SetHostName(SetHostField):
+    """Rename a host."""
+
+    path = "set host name"
+    field = "name"
+    single = True
+    args = (ONE_HOST,)
+    params = (Param("name", optional=False, help="The new name: a hostname label."),)
+    examples = (Example("set host name backend-0-0 name=compute-0-0",
+                        "Renames backend-0-0 to compute-0-0."),)
+    related = ("list host",)
+
+    def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
+        if not valid_label(value):
+            raise errors.ParamValue("name", "a valid hostname label")
+        if m.Host.objects.filter(name__iexact=value).exclude(id=hosts[0].id).exists():
+            raise errors.CommandError("name already exists")
+        return {"name": value}
+
+
+class SetHostRack(SetHostField):
+    """Set the rack of hosts."""
+
+    path = "set host rack"
+    field = "rack"
+    args = (HOSTS,)
+    params = (Param("rack", optional=False, help="The rack (any string)."),)
+    examples = (Example("set host rack backend-0-0 rack=2", "Moves backend-0-0 to rack 2."),)
+    related = ("set host rank", "list host")
+
+
+class SetHostRank(SetHostField):
+    """Set the rank (position in the rack) of hosts."""
+
+    path = "set host rank"
+    field = "rank"
+    args = (HOSTS,)
+    params = (Param("rank", optional=False, help="The rank (any string)."),)
+    examples = (Example("set host rank backend-0-0 rank=4", "Gives backend-0-0 rank 4."),)
+    related = ("set host rack", "list host")
+
+
+class SetHostMetadata(SetHostField):
+    """Set free-form metadata on hosts; it shows as the host attribute `metadata`.
+
+    `metadata=` clears it.
+    """
+
+    path = "set host metadata"
+    field = "metadata"
+    allow_empty = True
+    args = (HOSTS,)
+    params = (Param("metadata", optional=False, help="Any text, e.g. JSON."),)
+    examples = (Example('set host metadata backend-0-0 metadata=\'{"owner": "lab"}\'',
+                        "Stores a JSON document as the metadata of backend-0-0."),)
+    related = ("list host attr",)
+
+    def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
+        return {"metadata": value or None}
+
+
+class SetHostBootaction(Command):
+    """Set the install or OS boot action of hosts.
+
+    The boot action must exist with that name and type (for any OS).
+    """
+
+    path = "set host bootaction"
+    # Fixed by the installaction/osaction spellings; otherwise the `type` parameter.
+    boot_type: ClassVar[str | None] = None
+    args = (HOSTS,)
+    params = (
+        Param("action", optional=False, help="The boot action name (see list bootaction)."),
+        Param("type", optional=False, help="os or install."),
+        SYNC,
+    )
+    examples = (Example("set host bootaction backend-0-0 action=console type=install",
+                        "Installs backend-0-0 with the console boot action."),)
+    related = ("list bootaction", "list host")
+
+    def run(self, args: list[str], params: Params) -> None:
+        hosts = self.hosts(args, required=True)
+        action = params.require("action").lower()
+        type_ = self.boot_type or params.require("type").lower()
+        if type_ not in BOOT_TYPES:
+            raise errors.ParamValue("type", "one of: os, install")
+        if not m.BootAction.objects.filter(bootname__name=action, bootname__type=type_).exists():
+            raise errors.CommandError(f'bootaction "{action}" does not exist')
+        column = "osaction" if type_ == "os" else "installaction"
+        m.Host.objects.filter(id__in=host_ids(hosts)).update(**{column: action})
+
+
+class SetHostInstallaction(SetHostBootaction):
+    """Set the install boot action of hosts (`set host bootaction type=install`)."""
+
+    path = "set host installaction"
+    boot_type = "install"
+    params = (Param("action", optional=False, help="An install boot action name."), SYNC)
+    examples = (Example("set host installaction backend-0-0 action=headless",
+                        "Installs backend-0-0 with the headless boot action."),)
+
+
+class SetHostOsaction(SetHostBootaction):
+    """Set the OS boot action of hosts (`set host bootaction type=os`)."""
+
+    path = "set host osaction"
+    boot_type = "os"
+    params = (Param("action", optional=False, help="An os boot action name."), SYNC)
+    examples = (Example("set host osaction backend-0-0 action=memtest",
+                        "Boots backend-0-0 into memtest."),)
+
+
+def set_host_attr(ids: list[int], name: str, value: str) -> None:
+    """Store a host-scope attribute, replacing a var or shadow one of that name."""
+    m.Attribute.objects.filter(scope="host", host_id__in=ids, name=name).delete()
+    m.Attribute.objects.bulk_create(
+        [m.Attribute(scope="host", host_id=i, name=name, value=value) for i in ids])
+
+
+class SetHostBoot(Command):
+    """Set what hosts do on their next boot: install or boot the OS.
+
+    nukedisks and nukecontroller, when given, set those host attributes.
+    """
+
+    path = "set host boot"
+    args = (HOSTS,)
+    params = (
+        Param("action", optional=False, help="install or os."),
+        Param("nukecontroller", "boolean", help="Reset the storage controller on install."),
+        Param("nukedisks", "boolean", help="Wipe the disks on install."),
+        SYNC,
+    )
+    examples = (
+        Example("set host boot backend-0-0 action=install",
+                "Reinstalls backend-0-0 on its next boot."),
+        Example("set host boot a:backend action=install nukedisks=true",
+                "Reinstalls every backend, wiping its disks."),
+    )
+    related = ("list host boot",)
+
+    def run(self, args: list[str], params: Params) -> None:
+        hosts = self.hosts(args, required=True)
+        action = params.require("action")
+        if action not in BOOT_TYPES:
+            raise errors.ParamValue("action", "one of: os, install")
+        ids = host_ids(hosts)
+        m.Host.objects.filter(id__in=ids).update(boot=action)
+        for name in ("nukedisks", "nukecontroller"):
+            if name in params:
+                set_host_attr(ids, name, str(params.flag(name)))
+
+
+class ListHostBoot(Command):
+    """List the next boot action of hosts and whether their disks or
+    controller get reset on install."""
+
+    path = "list host boot"
+    args = (Arg("host", optional=True, repeat=True, help="Host names or selections."),)
+    examples = (Example("list host boot a:backend", "Shows the boot settings of the backends."),)
+    related = ("set host boot",)
+
+    def run(self, args: list[str], params: Params) -> Table:
+        hosts = self.hosts(args)
+        attrs = resolve(hosts, shadow=self.ctx.admin, const=False, pattern="nuke*")
+
+        def flag(host: m.Host, name: str) -> bool:
+            attr = attrs[host.id].get(name)
+            return attr is not None and truthy(attr.value)
+
+        rows = [(h.name, h.boot, flag(h, "nukedisks"), flag(h, "nukecontroller")) for h in hosts]
+        return Table(["host", "action", "nukedisks", "nukecontroller"], rows)

@@ -9,7 +9,8 @@ from stacki.framework.command import Command
 
 
 def help_line(cls: type[Command]) -> str:
-    return f"{cls.path} {cls.usage()} "
+    """`<path> <usage> `: every word followed by one space (one space after an empty usage)."""
+    return "".join(f"{word} " for word in [cls.path, *_tokens(cls)])
 
 
 def help_lines(commands: Iterable[type[Command]]) -> str:
@@ -17,13 +18,13 @@ def help_lines(commands: Iterable[type[Command]]) -> str:
 
 
 def wrapped_lines(commands: Iterable[type[Command]], cols: int) -> str:
-    """`list help`: each usage token that would reach `cols` starts a TAB line."""
+    """`list help`: each usage token that would reach `cols` starts a TAB line (cols=0: no wrapping)."""
     out = []
     for cls in commands:
         line = f"{cls.path} "
         length = len(line)
         for token in _tokens(cls):
-            if length + len(token) >= cols:
+            if cols and length + len(token) >= cols:
                 out.append(line)
                 line = f"\t{token} "
                 length = len(token) + 9

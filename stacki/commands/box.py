@@ -1,0 +1,69 @@
+"""Boxes (the OS and software a host installs from): add, list and remove."""
+
+from __future__ import annotations
+
+from stacki.commands.appliance import check_unused
+from stacki.commands.os import find_os, native_os
+from stacki.framework import errors
+from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki.framework.objects import select_objects
+from stacki.framework.output import Table
+from stacki.inventory import models as m
+
+DEFAULT_BOX = "default"
+
+
+class AddBox(Command):
+    """Add a box for an OS (by default the OS of the frontend)."""
+
+    path = "add box"
+    args = (Arg("box", help="The name of the new box."),)
+    params = (Param("os", help="The OS of the box (default: the frontend's OS)."),)
+    examples = (Example("add box develop", "Adds a box develop for the frontend's OS."),
+                Example("add box bionic os=ubuntu", "Adds an ubuntu box."))
+    related = ("list box", "remove box")
+
+    def run(self, args: list[str], params: Params) -> None:
+        if len(args) != 1:
+            raise errors.ArgUnique("box")
+        name = args[0]
+        if m.Box.objects.filter(name=name).exists():
+            raise errors.CommandError(f'box "{name}" exists')
+        os_name = params.value("os")
+        os = find_os(os_name) if os_name else native_os()
+        m.Box.objects.create(name=name, os=os)
+
+
+class ListBox(Command):
+    """List boxes with their OS, pallets, carts and repositories."""
+
+    path = "list box"
+    args = (Arg("box", optional=True, repeat=True, help="Box names (SQL LIKE patterns)."),)
+    examples = (Example("list box", "Lists every box."),
+                Example("list box default output-format=json", "Shows the default box as JSON."))
+    related = ("add box", "remove box")
+
+    def run(self, args: list[str], params: Params) -> Table:
+        boxes = select_objects(m.Box, args, "box")
+        os_names = dict(m.OS.objects.values_list("id", "name"))
+        # This product keeps no pallets, carts or repositories: they are always empty.
+        rows = [(b.name, os_names[b.os_id], "", "", "") for b in boxes]
+        return Table(["name", "os", "pallets", "carts", "repos"], rows)
+
+
+class RemoveBox(Command):
+    """Remove boxes. The default box and boxes that hosts use cannot be removed."""
+
+    path = "remove box"
+    args = (Arg("box", help="Box names (several may be given)."),)
+    examples = (Example("remove box develop", "Removes the develop box."),)
+    related = ("add box", "list box")
+
+    def run(self, args: list[str], params: Params) -> None:
+        if not args:
+            raise errors.ArgRequired("box")
+        boxes = select_objects(m.Box, args, "box")
+        if any(b.name == DEFAULT_BOX for b in boxes):
+            raise errors.CommandError("cannot remove default box")
+        check_unused(boxes, "box")
+        m.Box.objects.filter(id__in=[b.id for b in boxes]).delete()
