@@ -8,8 +8,11 @@ declaration.
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import pkgutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from stacki.framework import errors
@@ -172,26 +175,73 @@ class Command:
 
 
 class Registry:
-    """All commands, discovered by importing the modules of stacki.commands."""
+    """Every command path and where its class lives.
 
-    def __init__(self) -> None:
-        self.commands: dict[tuple[str, ...], type[Command]] = {}
-        self.nodes: set[tuple[str, ...]] = set()
+    A command's module is imported only when the command is used: the index of
+    paths is cached (see `registry()`), so `stack list host` imports one
+    command module, not all of them.
+    """
 
-    def add(self, cls: type[Command]) -> None:
-        words = cls.words()
-        if words in self.commands:
-            raise RuntimeError(f"command {cls.path!r} declared twice")
-        self.commands[words] = cls
-        for n in range(1, len(words) + 1):
-            self.nodes.add(words[:n])
+    def __init__(self, index: dict[tuple[str, ...], tuple[str, str]]) -> None:
+        self.index = index
+        self.nodes = {words[:n] for words in index for n in range(1, len(words) + 1)}
 
     def get(self, words: tuple[str, ...]) -> type[Command] | None:
-        return self.commands.get(words)
+        entry = self.index.get(words)
+        if entry is None:
+            return None
+        return getattr(importlib.import_module(entry[0]), entry[1])
 
     def below(self, node: tuple[str, ...]) -> list[type[Command]]:
         """Runnable commands at or under a node, sorted by path."""
-        return [self.commands[w] for w in sorted(self.commands) if w[: len(node)] == node]
+        return [self.get(w) for w in sorted(self.index) if w[: len(node)] == node]
+
+    @property
+    def commands(self) -> dict[tuple[str, ...], type[Command]]:
+        return {w: self.get(w) for w in sorted(self.index)}
+
+
+def _scan(package: str) -> dict[tuple[str, ...], tuple[str, str]]:
+    """Import every command module and list the commands it defines."""
+    module_path = importlib.import_module(package).__path__
+    index: dict[tuple[str, ...], tuple[str, str]] = {}
+    for info in pkgutil.iter_modules(module_path):
+        module = importlib.import_module(f"{package}.{info.name}")
+        for name, obj in vars(module).items():
+            if (isinstance(obj, type) and issubclass(obj, Command) and obj.path
+                    and obj.__module__ == module.__name__):
+                if obj.words() in index:
+                    raise RuntimeError(f"command {obj.path!r} declared twice")
+                index[obj.words()] = (module.__name__, name)
+    return index
+
+
+def _signature(directory: Path) -> list[list]:
+    """What the cached index depends on: the command modules' names, sizes and times."""
+    return sorted([e.name, e.stat().st_size, e.stat().st_mtime_ns]
+                  for e in os.scandir(directory) if e.name.endswith(".py"))
+
+
+def _load_index(package: str = "stacki.commands") -> dict[tuple[str, ...], tuple[str, str]]:
+    directory = Path(importlib.import_module(package).__path__[0])
+    cache = directory / "__pycache__" / "command-index.json"
+    signature = _signature(directory)
+    try:
+        data = json.loads(cache.read_text())
+        if data["signature"] == signature:
+            return {tuple(k.split()): tuple(v) for k, v in data["index"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    index = _scan(package)
+    try:
+        cache.parent.mkdir(exist_ok=True)
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({"signature": signature,
+                                   "index": {" ".join(k): v for k, v in index.items()}}))
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only installation simply scans every time
+    return index
 
 
 _registry: Registry | None = None
@@ -200,20 +250,7 @@ _registry: Registry | None = None
 def registry() -> Registry:
     global _registry
     if _registry is None:
-        import stacki.commands as package
-
-        reg = Registry()
-        for info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"{package.__name__}.{info.name}")
-            for obj in vars(module).values():
-                if (
-                    isinstance(obj, type)
-                    and issubclass(obj, Command)
-                    and obj.path
-                    and obj.__module__ == module.__name__
-                ):
-                    reg.add(obj)
-        _registry = reg
+        _registry = Registry(_load_index())
     return _registry
 
 

@@ -1,0 +1,78 @@
+"""First use of a STACKI_HOME: initialisation, credentials, relocation."""
+
+import json
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+
+from tests.conftest import subprocess_env
+
+
+def stack(env, *words):
+    return subprocess.run([sys.executable, "-m", "stacki.cli", *words], env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+
+
+def test_two_processes_initialise_one_home(tmp_path):
+    (tmp_path / "user").mkdir()
+    env = subprocess_env(tmp_path / "home", tmp_path / "user")
+    procs = [subprocess.Popen([sys.executable, "-m", "stacki.cli", "list", "host",
+                               "output-format=col:host"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [p.communicate() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0]
+    assert [out for out, _ in outputs] == ["frontend-0-0\n"] * 3
+    creds = sorted(p.name for p in (tmp_path / "user").iterdir())
+    assert creds == ["stacki-ws.cred"]
+
+
+def test_credentials_file(stacki_home):
+    from pathlib import Path
+
+    path = Path(stacki_home["HOME"]) / "stacki-ws.cred"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    (cred,) = json.loads(path.read_text())
+    assert cred["username"] == "admin"
+    assert len(cred["key"]) >= 43  # 32 random bytes, URL-safe base64
+    # the key is stored hashed, never in clear
+    db = Path(stacki_home["STACKI_HOME"]) / "stacki.db"
+    assert cred["key"].encode() not in db.read_bytes()
+
+
+def test_existing_credentials_are_kept(tmp_path):
+    (tmp_path / "user").mkdir()
+    (tmp_path / "user" / "stacki-ws.cred").write_text("mine\n")
+    env = subprocess_env(tmp_path / "home", tmp_path / "user")
+    assert stack(env, "list", "host").returncode == 0
+    assert (tmp_path / "user" / "stacki-ws.cred").read_text() == "mine\n"
+
+
+def test_home_is_relocatable(stacki_home, tmp_path):
+    from pathlib import Path
+
+    old = Path(stacki_home["STACKI_HOME"])
+    assert stack(stacki_home, "add", "host", "backend-0-0").returncode == 0
+    new = tmp_path / "moved"
+    shutil.move(old, new)
+    env = dict(stacki_home, STACKI_HOME=str(new))
+    r = stack(env, "list", "host", "output-format=col:host")
+    assert (r.returncode, r.stdout) == (0, "frontend-0-0\nbackend-0-0\n")
+    for f in new.rglob("*"):
+        if f.is_file():
+            assert str(old).encode() not in f.read_bytes()
+            assert stacki_home["HOME"].encode() not in f.read_bytes()
+
+
+def test_sqlite_runs_in_wal_mode(stacki_home):
+    from pathlib import Path
+
+    db = sqlite3.connect(Path(stacki_home["STACKI_HOME"]) / "stacki.db")
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_bad_option_exits_1(stacki_home):
+    r = stack(stacki_home, "--frobnicate", "list", "host")
+    assert r.returncode == 1
+    assert r.stderr.startswith("error - option --frobnicate not recognized\n")
