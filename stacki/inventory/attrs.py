@@ -1,5 +1,11 @@
-"""Attribute resolution (cli.md §6): every scope, shadow and intrinsic
-attributes, computed for all requested hosts in one pass."""
+"""Resolution of what is stored at scopes (cli.md §6).
+
+Attributes, routes and firewall rules live at the global, os, appliance,
+environment or host scope. A host sees the union of its scopes, the most
+specific one winning per key (attr name, route address, rule name).
+Everything here works on all requested hosts at once: one query per kind of
+row, whatever the number of hosts, then one pass in Python.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,10 @@ import fnmatch
 import ipaddress
 import re
 from collections import defaultdict
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
+
+from django.db import models
+from django.db.models import Q
 
 from stacki import VERSION
 from stacki.inventory import models as m
@@ -15,6 +24,15 @@ from stacki.inventory import models as m
 PLAIN_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_.]*$")
 # Highest priority first.
 PRIORITY = ("host", "environment", "os", "appliance", "global")
+# The one-letter `source` column of host routes and firewall rules.
+LETTERS = {"global": "G", "os": "O", "appliance": "A", "environment": "E", "host": "H"}
+# With more targets than this, a scope is read whole and filtered in Python
+# rather than through an `IN (...)` list: parameter counts stay bounded on
+# every database and the query count stays flat.
+IN_LIMIT = 500
+TARGET_FIELDS = ("scope", "os_id", "appliance_id", "environment_id", "host_id")
+_TARGET_INDEX = {"os": 1, "appliance": 2, "environment": 3, "host": 4}
+ATTR_FIELDS = ("name", "value", "shadow")
 
 
 class Attr(NamedTuple):
@@ -27,7 +45,7 @@ def is_plain(name: str) -> bool:
     return bool(PLAIN_NAME.match(name))
 
 
-def name_matcher(pattern: str | None):
+def name_matcher(pattern: str | None) -> Callable[[str], bool]:
     """Case-sensitive glob match; plain names match exactly."""
     if pattern is None:
         return lambda name: True
@@ -37,23 +55,123 @@ def name_matcher(pattern: str | None):
     return lambda name: bool(regex.match(name))
 
 
+def truthy(value: Any) -> bool:
+    from stacki.framework.command import str2bool
+
+    return value is not None and str2bool(value)
+
+
+# --- scopes of hosts ------------------------------------------------------
+
+def host_targets(host: m.Host) -> list[tuple[str, int | None]]:
+    """The (scope, target id) pairs a host sees, lowest priority first.
+
+    `host` needs box loaded (hosts from host selection have it).
+    """
+    pairs: list[tuple[str, int | None]] = [("global", None), ("appliance", host.appliance_id),
+                                           ("os", host.box.os_id)]
+    if host.environment_id is not None:
+        pairs.append(("environment", host.environment_id))
+    pairs.append(("host", host.id))
+    return pairs
+
+
+def scope_filter(scope: str, ids: Iterable[int | None] | None) -> Q:
+    """Rows stored at `scope` for the targets `ids` (None: every target)."""
+    if scope == "global":
+        return Q(scope="global")
+    if ids is None:
+        return Q(scope=scope)
+    ids = set(ids)
+    if len(ids) > IN_LIMIT:
+        return Q(scope=scope)
+    return Q(scope=scope, **{f"{scope}_id__in": ids})
+
+
+def stored_rows(model: type[models.Model], wanted: dict[str, set | None], fields: Iterable[str],
+                extra: Q | None = None) -> dict[tuple[str, int | None], list[tuple]]:
+    """Rows of a Scoped model for the wanted targets of each scope, in one
+    query, grouped by (scope, target id) in creation order.
+
+    `wanted` maps a scope to target ids (None: all targets of that scope).
+    """
+    query = Q(pk__in=[])
+    for scope, ids in wanted.items():
+        if ids is None or ids or scope == "global":
+            query |= scope_filter(scope, ids)
+    if extra is not None:
+        query &= extra
+    grouped: dict[tuple[str, int | None], list[tuple]] = defaultdict(list)
+    rows = model.objects.filter(query).order_by("id").values_list(*TARGET_FIELDS, *fields)
+    for row in rows:
+        scope = row[0]
+        target = None if scope == "global" else row[_TARGET_INDEX[scope]]
+        ids = wanted.get(scope)
+        if scope != "global" and ids is not None and target not in ids:
+            continue  # the scope was read whole (IN_LIMIT)
+        grouped[(scope, target)].append(row[5:])
+    return grouped
+
+
+def for_hosts(queryset: models.QuerySet, hosts: list[m.Host],
+              field: str = "host_id") -> models.QuerySet:
+    """`queryset` narrowed to the hosts, unless they are many (IN_LIMIT):
+    callers then pick their hosts' rows out of the whole table."""
+    if len(hosts) > IN_LIMIT:
+        return queryset
+    return queryset.filter(**{f"{field}__in": [h.id for h in hosts]})
+
+
+def wanted_for(hosts: Iterable[m.Host]) -> dict[str, set | None]:
+    wanted: dict[str, set | None] = {scope: set() for scope in PRIORITY}
+    for host in hosts:
+        for scope, target in host_targets(host):
+            wanted[scope].add(target)
+    return wanted
+
+
+def resolve_rows(model: type[models.Model], hosts: list[m.Host], fields: tuple[str, ...],
+                 key: int = 0, extra: Q | None = None) -> dict[int, dict[Any, tuple[str, tuple]]]:
+    """For each host, the rows it sees keyed by `fields[key]`, the most
+    specific scope winning: {host id: {key: (scope, row)}}."""
+    grouped = stored_rows(model, wanted_for(hosts), fields, extra)
+    result: dict[int, dict[Any, tuple[str, tuple]]] = {}
+    for host in hosts:
+        seen: dict[Any, tuple[str, tuple]] = {}
+        for scope, target in host_targets(host):
+            for row in grouped.get((scope, target), ()):
+                seen[row[key]] = (scope, row)
+        result[host.id] = seen
+    return result
+
+
+# --- attributes -----------------------------------------------------------
+
+def _attr_filter(shadow: bool, pattern: str | None) -> Q | None:
+    query = Q() if shadow else Q(shadow=False)
+    if pattern is not None and is_plain(pattern):
+        # const_overwrite steers the consts whatever the pattern asks for.
+        query &= Q(name__in=[pattern, "const_overwrite"])
+    return query
+
+
+def _as_attrs(rows: Iterable[tuple], scope: str) -> dict[str, Attr]:
+    return {name: Attr(value, scope, "shadow" if secret else "var")
+            for name, value, secret in rows}
+
+
 def stored(scope: str, target_ids: Iterable[int] | None = None, shadow: bool = True,
            pattern: str | None = None) -> dict[int | None, dict[str, Attr]]:
     """Attributes stored at one scope, by target id (None for global)."""
-    qs = m.Attribute.objects.filter(scope=scope)
-    if scope != "global" and target_ids is not None:
-        qs = qs.filter(**{f"{scope}_id__in": list(target_ids)})
-    if not shadow:
-        qs = qs.filter(shadow=False)
-    if pattern is not None and is_plain(pattern):
-        qs = qs.filter(name=pattern)
+    ids = None if target_ids is None else set(target_ids)
+    grouped = stored_rows(m.Attribute, {scope: ids}, ATTR_FIELDS,
+                          _attr_filter(shadow, pattern))
     match = name_matcher(pattern)
-    field = "id" if scope == "global" else f"{scope}_id"
-    result: dict[int | None, dict[str, Attr]] = defaultdict(dict)
-    for target, name, value, is_shadow in qs.values_list(field, "name", "value", "shadow"):
-        if match(name):
-            key = None if scope == "global" else target
-            result[key][name] = Attr(value, scope, "shadow" if is_shadow else "var")
+    result: dict[int | None, dict[str, Attr]] = {}
+    for (_, target), rows in grouped.items():
+        attrs = {k: a for k, a in _as_attrs(rows, scope).items() if match(k)}
+        if attrs:
+            result[target] = attrs
     return result
 
 
@@ -68,77 +186,98 @@ def global_intrinsics() -> dict[str, Attr]:
                 .select_related("box__os").order_by("id").first())
     if frontend is not None:
         rows = (m.Interface.objects.filter(host=frontend, network__name__in=("private", "public"))
+                .order_by("id")
                 .values_list("network__name", "ip", "name", "network__zone",
                              "network__address", "network__mask"))
         for net, ip, ifname, zone, address, mask in rows:
-            prefix = ipaddress.IPv4Network(f"{address}/{mask}", strict=False).prefixlen
-            if net == "private":
-                values.update({
-                    "Kickstart_PrivateKickstartHost": ip,
-                    "Kickstart_PrivateAddress": ip,
-                    "Kickstart_PrivateHostname": ifname or frontend.name,
-                    "Kickstart_PrivateDNSDomain": zone,
-                    "Kickstart_PrivateNetwork": address,
-                    "Kickstart_PrivateNetmask": mask,
-                    "Kickstart_PrivateNetmaskCIDR": str(prefix),
-                })
-            else:
-                values.update({
-                    "Kickstart_PublicAddress": ip,
-                    "Kickstart_PublicHostname": f"{ifname or frontend.name}.{zone}",
-                    "Kickstart_PublicDNSDomain": zone,
-                    "Kickstart_PublicNetwork": address,
-                    "Kickstart_PublicNetmask": mask,
-                    "Kickstart_PublicNetmaskCIDR": str(prefix),
-                })
+            values.update(_network_facts(net, ip, ifname or frontend.name, zone, address, mask))
         values["release"] = release(frontend.box.os.name)
     values["version"] = VERSION
     return {k: Attr(v, "global", "const") for k, v in values.items()}
 
 
+def _network_facts(net: str, ip: str | None, name: str, zone: str, address: str,
+                   mask: str) -> dict[str, Any]:
+    try:
+        prefix = str(ipaddress.IPv4Network(f"{address}/{mask}", strict=False).prefixlen)
+    except ValueError:
+        prefix = None
+    if net == "private":
+        return {
+            "Kickstart_PrivateKickstartHost": ip,
+            "Kickstart_PrivateAddress": ip,
+            "Kickstart_PrivateHostname": name,
+            "Kickstart_PrivateDNSDomain": zone,
+            "Kickstart_PrivateNetwork": address,
+            "Kickstart_PrivateNetmask": mask,
+            "Kickstart_PrivateNetmaskCIDR": prefix,
+        }
+    return {
+        "Kickstart_PublicAddress": ip,
+        "Kickstart_PublicHostname": f"{name}.{zone}",
+        "Kickstart_PublicDNSDomain": zone,
+        "Kickstart_PublicNetwork": address,
+        "Kickstart_PublicNetmask": mask,
+        "Kickstart_PublicNetmaskCIDR": prefix,
+    }
+
+
 def host_intrinsics(hosts: list[m.Host]) -> dict[int, dict[str, Attr]]:
     """The computed `const` attributes of each host (cli.md §6.4)."""
-    ids = [h.id for h in hosts]
+    if not hosts:
+        return {}
+    interfaces = for_hosts(m.Interface.objects.filter(default=True), hosts)
+    memberships = for_hosts(m.Host.groups.through.objects.all(), hosts)
     defaults: dict[int, tuple] = {}
-    for host_id, ip, zone, has_net in (
-        m.Interface.objects.filter(host_id__in=ids, default=True)
-        .values_list("host_id", "ip", "network__zone", "network_id")
-    ):
-        defaults.setdefault(host_id, (ip, zone, has_net))
+    for host_id, ip, zone, network in interfaces.order_by("id").values_list(
+            "host_id", "ip", "network__zone", "network_id"):
+        defaults.setdefault(host_id, (ip, zone, network))
     groups: dict[int, list[str]] = defaultdict(list)
-    for host_id, group in m.Host.groups.through.objects.filter(host_id__in=ids).values_list(
-        "host_id", "group__name"
-    ):
+    for host_id, group in memberships.values_list("host_id", "group__name"):
         groups[host_id].append(group)
-    result = {}
-    for h in hosts:
-        values: dict[str, Any] = {
-            "hostname": h.name,
-            "appliance": h.appliance.name,
-            "box": h.box.name,
-            "os": h.box.os.name,
-            "rack": h.rack,
-            "rank": h.rank,
-            "pallets": [],
-            "carts": [],
-            "os.version": None,
-            "os.minor_version": None,
-        }
-        if h.environment_id:
-            values["environment"] = h.environment.name
-        if h.metadata:
-            values["metadata"] = h.metadata
-        ip, zone, has_net = defaults.get(h.id, (None, None, None))
-        if has_net:
-            values["domainname"] = zone
-        if ip:
-            values["hostaddr"] = ip
-        names = sorted(groups.get(h.id, []))
-        for g in names:
-            values[f"group.{g}"] = "true"
-        values["groups"] = " ".join(names)
-        result[h.id] = {k: Attr(v, "host", "const") for k, v in values.items()}
-    return result
+    return {h.id: _intrinsics(h, defaults.get(h.id), sorted(groups.get(h.id, ())))
+            for h in hosts}
+
+
+def _intrinsics(host: m.Host, default: tuple | None, groups: list[str]) -> dict[str, Attr]:
+    values: dict[str, Any] = {
+        "hostname": host.name,
+        "appliance": host.appliance.name,
+        "box": host.box.name,
+        "os": host.box.os.name,
+        "rack": host.rack,
+        "rank": host.rank,
+        "pallets": [],
+        "carts": [],
+        "os.version": None,
+        "os.minor_version": None,
+    }
+    if host.environment_id:
+        values["environment"] = host.environment.name
+    if host.metadata:
+        values["metadata"] = host.metadata
+    ip, zone, network = default or (None, None, None)
+    if network is not None:
+        values["domainname"] = zone
+    if ip:
+        values["hostaddr"] = ip
+    for group in groups:
+        values[f"group.{group}"] = "true"
+    values["groups"] = " ".join(groups)
+    return {k: Attr(v, "host", "const") for k, v in values.items()}
+
+
+def consts_win(host_attrs: dict[str, Attr]) -> bool:
+    """Intrinsics override stored attrs unless the host's own const_overwrite is false."""
+    overwrite = host_attrs.get("const_overwrite")
+    return overwrite is None or truthy(overwrite.value)
+
+
+def overlay(merged: dict[str, Attr], consts: dict[str, Attr], win: bool,
+            match: Callable[[str], bool]) -> None:
+    for name, attr in consts.items():
+        if match(name) and (win or name not in merged):
+            merged[name] = attr
 
 
 def resolve(hosts: list[m.Host], *, shadow: bool = True, var: bool = True, const: bool = True,
@@ -148,44 +287,55 @@ def resolve(hosts: list[m.Host], *, shadow: bool = True, var: bool = True, const
 
     `hosts` need appliance, box__os and environment loaded (select_related).
     """
-    layers: dict[str, dict] = {}
-    if var:
-        layers["global"] = stored("global", shadow=shadow, pattern=pattern)
-        layers["os"] = stored("os", {h.box.os_id for h in hosts}, shadow, pattern)
-        layers["appliance"] = stored("appliance", {h.appliance_id for h in hosts}, shadow, pattern)
-        layers["environment"] = stored(
-            "environment", {h.environment_id for h in hosts if h.environment_id}, shadow, pattern
-        )
-    # const_overwrite is read at host scope whatever the pattern asks for.
-    host_layer = stored("host", [h.id for h in hosts], shadow) if hosts else {}
     match = name_matcher(pattern)
-    consts = host_intrinsics(hosts) if const and hosts else {}
-    global_consts = global_intrinsics() if const else {}
+    layers: dict[tuple[str, int | None], dict[str, Attr]] = {}
+    if var and hosts:
+        grouped = stored_rows(m.Attribute, wanted_for(hosts), ATTR_FIELDS,
+                              _attr_filter(shadow, pattern))
+        layers = {key: _as_attrs(rows, key[0]) for key, rows in grouped.items()}
+    consts = host_intrinsics(hosts) if const else {}
+    global_consts = global_intrinsics() if const and hosts else {}
     result: dict[int, dict[str, Attr]] = {}
-    for h in hosts:
-        own = host_layer.get(h.id, {})
+    for host in hosts:
         merged: dict[str, Attr] = {}
-        if var:
-            targets = {"global": None, "appliance": h.appliance_id, "os": h.box.os_id,
-                       "environment": h.environment_id, "host": h.id}
-            for scope in reversed(PRIORITY):
-                if scope == "host":
-                    merged.update({k: a for k, a in own.items() if match(k)})
-                elif targets[scope] is not None or scope == "global":
-                    merged.update(layers[scope].get(targets[scope], {}))
+        own: dict[str, Attr] = {}
+        for key in host_targets(host):
+            layer = layers.get(key)
+            if layer:
+                merged.update(layer)
+                if key[0] == "host":
+                    own = layer
+        if pattern is not None:
+            merged = {k: a for k, a in merged.items() if match(k)}
         if const:
-            overwrite = own.get("const_overwrite")
-            consts_win = overwrite is None or str(overwrite.value).lower() not in (
-                "false", "no", "off", "n", "0")
-            for source in (global_consts, consts.get(h.id, {})):
-                for k, a in source.items():
-                    if match(k) and (consts_win or k not in merged):
-                        merged[k] = a
-        result[h.id] = merged
+            win = consts_win(own)
+            overlay(merged, global_consts, win, match)
+            overlay(merged, consts[host.id], win, match)
+        result[host.id] = merged
     return result
 
 
-def truthy(value: Any) -> bool:
-    from stacki.framework.command import str2bool
-
-    return value is not None and str2bool(value)
+def unresolved(scope: str, targets: list, *, shadow: bool = True, var: bool = True,
+               const: bool = True, pattern: str | None = None) -> dict[int | None, dict[str, Attr]]:
+    """The attributes stored at one scope for each target (None for global),
+    plus that scope's intrinsics: what `list attr` shows without resolving."""
+    match = name_matcher(pattern)
+    ids = [None] if scope == "global" else [t.id for t in targets]
+    grouped = {}
+    if ids and (var or scope == "host"):
+        wanted = {scope: None if scope == "global" else set(ids)}
+        grouped = stored_rows(m.Attribute, wanted, ATTR_FIELDS,
+                              _attr_filter(shadow, pattern if var else "const_overwrite"))
+    intrinsics: dict[int | None, dict[str, Attr]] = {}
+    if const and scope == "global":
+        intrinsics = {None: global_intrinsics()}
+    elif const and scope == "host":
+        intrinsics = host_intrinsics(targets)
+    result: dict[int | None, dict[str, Attr]] = {}
+    for target in ids:
+        mine = _as_attrs(grouped.get((scope, target), ()), scope)
+        merged = {k: a for k, a in mine.items() if var and match(k)}
+        if target in intrinsics:
+            overlay(merged, intrinsics[target], consts_win(mine), match)
+        result[target] = merged
+    return result

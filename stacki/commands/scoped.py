@@ -1,0 +1,180 @@
+"""Commands over things stored at a scope: attributes, routes, firewall rules.
+
+Each such command is written once, at the global scope, as a ScopedCommand;
+`derive()` makes its `<verb> os|appliance|environment|host <noun>` wrappers.
+A wrapper differs only in its declaration (its target argument, maybe a few
+extra parameters) and in its fixed scope, so every scope shares one code path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterator
+
+from django.db import models
+from django.db.models import Q
+
+from stacki.framework import errors
+from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki.framework.objects import select_objects
+from stacki.inventory import models as m
+from stacki.inventory.attrs import IN_LIMIT, LETTERS
+
+
+@dataclass(frozen=True)
+class Scope:
+    name: str
+    model: type[models.Model] | None
+    kind: str  # in `"X" argument is not a valid <kind>`
+    plural: str  # in generated help texts
+    example: str  # a target for generated examples
+    sort: bool = False  # OSes and environments come back sorted by name
+
+    @property
+    def letter(self) -> str:
+        return LETTERS[self.name]
+
+
+SCOPES = {
+    "global": Scope("global", None, "", "", ""),
+    "os": Scope("os", m.OS, "OS", "OSes", "redhat", sort=True),
+    "appliance": Scope("appliance", m.Appliance, "appliance", "appliances", "backend"),
+    "environment": Scope("environment", m.Environment, "environment", "environments", "test",
+                         sort=True),
+    "host": Scope("host", m.Host, "host", "hosts", "backend-0-0"),
+}
+GLOBAL = SCOPES["global"]
+
+
+def present(params: Params, name: str) -> str:
+    """A required parameter that may be given empty (`value=` clears)."""
+    value = params.get(name)
+    if value is None:
+        raise errors.ParamRequired(name)
+    return value
+
+
+def target_q(scope: Scope, targets: list) -> Q:
+    """Rows of a Scoped model stored at these targets."""
+    if scope.name == "global":
+        return Q(scope="global")
+    return Q(scope=scope.name, **{f"{scope.name}__in": targets})
+
+
+def target_fields(scope: Scope, target: Any) -> dict[str, Any]:
+    """The scope fields of a new Scoped row at `target`."""
+    fields: dict[str, Any] = {"scope": scope.name}
+    if target is not None:
+        fields[scope.name] = target
+    return fields
+
+
+def target_id(scope: Scope) -> str:
+    """The column naming a row's target (the primary key at global scope)."""
+    return "id" if scope.name == "global" else f"{scope.name}_id"
+
+
+def batches(targets: list) -> Iterator[list]:
+    """Targets in slices small enough for an `IN (...)` list on every database."""
+    for start in range(0, max(len(targets), 1), IN_LIMIT):
+        yield targets[start:start + IN_LIMIT]
+
+
+def scoped_rows(model: type[models.Model], scope: Scope, targets: list,
+                extra: Q | None = None) -> models.QuerySet:
+    """A query for the rows stored at these targets, whatever their number."""
+    query = Q(pk__in=[])
+    for batch in batches(targets):
+        query |= target_q(scope, batch)
+    return model.objects.filter(query & extra if extra is not None else query)
+
+
+def target_ids(scope: Scope, targets: list) -> set[int | None]:
+    return {None} if scope is GLOBAL else {t.id for t in targets}
+
+
+def holders(model: type[models.Model], scope: Scope, targets: list,
+            **match: Any) -> set[int | None]:
+    """The targets (ids; None at global scope) holding a row like `match`."""
+    rows = scoped_rows(model, scope, targets).filter(**match)
+    if scope is GLOBAL:
+        return {None} if rows.exists() else set()
+    return set(rows.values_list(target_id(scope), flat=True))
+
+
+class ScopedCommand(Command):
+    """A command for the global scope that also runs at the other scopes."""
+
+    # Set by the wrappers; None: the global command, which reads `scope=`.
+    scope: ClassVar[str | None] = None
+    # How the wrappers take their targets: "required" {x ...}, "optional"
+    # [x ...] or "single" [x].
+    target_arg: ClassVar[str] = "required"
+    # A wrapper given no target says `"x" argument is required` (else the
+    # anonymous `argument is required`, as `remove ... attr` does).
+    named_target: ClassVar[bool] = True
+    # Parameters only the host wrapper declares (e.g. syncnow).
+    host_params: ClassVar[tuple[Param, ...]] = ()
+    # Help of the wrappers: formatted with {scope}, {plural} and {example}.
+    wrapper_doc: ClassVar[str] = ""
+    wrapper_examples: ClassVar[tuple[Example, ...]] = ()
+
+    @classmethod
+    def arg_for(cls, scope: Scope) -> Arg:
+        help_text = f"Names of {scope.plural}." if cls.target_arg != "single" else \
+            f"A {scope.kind} name or selection."
+        return Arg(scope.name, optional=cls.target_arg != "required",
+                   repeat=cls.target_arg != "single", help=help_text)
+
+    @classmethod
+    def params_for(cls, scope: Scope) -> tuple[Param, ...]:
+        return cls.params + (cls.host_params if scope.name == "host" else ())
+
+    # --- running ----------------------------------------------------------
+    def scope_of(self, params: Params) -> Scope:
+        name = self.scope or params.value("scope", "global")
+        if name not in SCOPES:
+            raise errors.ParamError("scope", "is not valid")
+        return SCOPES[name]
+
+    def wrapper_needs_target(self, args: list[str]) -> None:
+        """A wrapper run without targets names what is missing."""
+        if self.scope and self.named_target and not args:
+            raise errors.ArgRequired(self.scope)
+
+    def require_targets(self, scope: Scope, args: list[str]) -> None:
+        if scope.name != "global" and not args:
+            raise errors.ArgRequired()
+
+    def targets(self, scope: Scope, args: list[str], *, required: bool = False) -> list:
+        """The target objects of `args` ([None] at global scope); no args: all
+        targets. `required`: hosts expanding to nothing are an error."""
+        if scope.name == "global":
+            if args:
+                raise errors.CommandError("Arguments are not allowed at the global scope.")
+            return [None]
+        if scope.name == "host":
+            return self.hosts(args, required=required)
+        return select_objects(scope.model, args, scope.kind, sort=scope.sort, alias=scope.name)
+
+
+def derive(base: type[ScopedCommand], namespace: dict[str, Any]) -> None:
+    """Add the os/appliance/environment/host wrappers of `base` to a module."""
+    verb, *noun = base.path.split()
+    for scope in SCOPES.values():
+        if scope is GLOBAL:
+            continue
+        words = [verb, scope.name, *noun]
+        name = "".join(w.capitalize() for w in words)
+        fields = {"scope": scope.name, "plural": scope.plural, "example": scope.example}
+        namespace[name] = type(name, (base,), {
+            "__module__": namespace["__name__"],
+            "__doc__": base.wrapper_doc.format(**fields),
+            "path": " ".join(words),
+            "scope": scope.name,
+            "args": (base.arg_for(scope),),
+            "params": base.params_for(scope),
+            "examples": tuple(Example(e.command.format(**fields), e.text.format(**fields))
+                              for e in base.wrapper_examples),
+            "related": (base.path,),
+        })
