@@ -20,6 +20,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stacki.ws.middleware.BodyLimit",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -56,6 +57,10 @@ USE_I18N = False
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("STACKI_MAX_BODY", 10 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Largest file accepted by POST /stack/upload.
+STACKI_MAX_UPLOAD = int(os.environ.get("STACKI_MAX_UPLOAD", DATA_UPLOAD_MAX_MEMORY_SIZE))
+# CSRF refusals answer JSON like the rest of the web service.
+CSRF_FAILURE_VIEW = "stacki.ws.views.csrf_failure"
 
 # Django's default logging config imports its e-mail and debug-view machinery;
 # we apply only our own dictionary (see stacki.home.setup).
@@ -67,5 +72,8 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "stacki": {"handlers": ["stderr"], "level": os.environ.get("STACKI_LOG_LEVEL", "WARNING")},
+        # One line per web-service call (user, command, parameters, status, duration).
+        "stacki.ws": {"level": os.environ.get("STACKI_WS_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }

@@ -1,0 +1,143 @@
+"""Who may run what over the web service (webservice.md §5).
+
+Every rule is matched against the RESOLVED command path written with dots
+(`list.host.interface`), never against the words a client sent, so arguments
+can neither widen nor dodge a rule. A pattern is a regular expression over
+that path in which runs of spaces and tabs count as dots; it must match the
+whole path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from stacki.framework import errors
+
+# Commands never run over the API, admins included: they execute shell
+# commands on the frontend or on the hosts.
+REFUSED = ("run.host", "iterate.host")
+ALWAYS_ALLOWED = ("help", "list.help")
+# Commands that change who may do what, or run with root rights on the
+# frontend: admin-only whatever the permissions say (commands.md §0.1).
+ADMIN_VERBS_ON_API = ("add", "remove", "set", "sync")
+ADMIN_ONLY_PREFIXES = (("sync",), ("load",), ("unload",), ("report", "script"))
+
+_SEPARATORS = re.compile(r"[ \t]+")
+# Stacki's `^([a-z]+\.?)+(\*)?$`, rewritten without nested quantifiers so
+# that a long hostile pattern cannot make the check backtrack for ever.
+_SPEC = re.compile(r"[a-z]+(?:\.[a-z]+)*\.?\*?")
+MAX_PATTERN = 255
+# Refusing the mutating verbs of non-admins up front is only the first line;
+# the read-only transaction is the guarantee (tests switch this off to prove it).
+REFUSE_MUTATING_VERBS = True
+
+
+def dotted(pattern: str) -> str:
+    """`list host` and `list.host` are the same pattern."""
+    return _SEPARATORS.sub(".", pattern.strip())
+
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(dotted(pattern))
+    except re.error:
+        return None
+
+
+def matches(pattern: str, path: str) -> bool:
+    regex = _compiled(pattern)
+    return regex is not None and regex.fullmatch(path) is not None
+
+
+def any_match(patterns: Iterable[str], path: str) -> bool:
+    return any(matches(p, path) for p in patterns)
+
+
+def same_pattern(a: str, b: str) -> bool:
+    return dotted(a) == dotted(b)
+
+
+def check_pattern(pattern: str) -> str:
+    """Stacki's checkCommand: the pattern must be well formed and name an
+    existing command node. Returns the pattern as given."""
+    from stacki.framework.command import registry
+
+    spec = dotted(pattern)
+    if len(spec) > MAX_PATTERN or not _SPEC.fullmatch(spec):
+        raise errors.CommandError("Invalid command specification")
+    node = tuple(w for w in spec.rstrip(".*").split(".") if w)
+    if node not in registry().nodes:
+        raise errors.CommandError(f"Command {pattern} not found")
+    return pattern
+
+
+@dataclass(frozen=True)
+class Denial:
+    """Why a command is refused: the HTTP status and the exact body."""
+
+    status: int
+    body: str
+    json: bool = False
+    path: str = ""
+
+
+def refused(path: str) -> Denial | None:
+    if path in REFUSED:
+        return Denial(403, f"'{path.replace('.', ' ')}' command is not permitted", path=path)
+    return None
+
+
+def refused_words(words: list[str]) -> Denial | None:
+    """The refusal of `run host` holds even when no such command is installed."""
+    for path in REFUSED:
+        if [w.lower() for w in words[: path.count(".") + 1]] == path.split("."):
+            return refused(path)
+    return None
+
+
+def admin_only(command) -> bool:
+    """Judged on every path the command has: a short spelling (`set user
+    admin`) is as admin-only as the canonical command it subclasses."""
+    return any(admin_only_path(c.dotted()) for c in command.__mro__ if getattr(c, "path", ""))
+
+
+def admin_only_path(path: str) -> bool:
+    words = tuple(path.split("."))
+    if len(words) > 1 and words[0] in ADMIN_VERBS_ON_API and words[1] == "api":
+        return True
+    return any(words[: len(p)] == p for p in ADMIN_ONLY_PREFIXES)
+
+
+def check(user, command) -> Denial | None:
+    """None when `user` (an authenticated auth.User) may run `command` (a
+    Command class); else the refusal, in the order Stacki makes them."""
+    from stacki.inventory import models as m
+
+    path = command.dotted()
+    denial = refused(path)
+    if denial:
+        return denial
+    if any_match(m.Blacklist.objects.values_list("command", flat=True), path):
+        return Denial(403, f"Blacklisted Command: Command {path} is not permitted")
+    if path in ALWAYS_ALLOWED or (user.is_active and user.is_superuser):
+        return None
+    if not user.is_active or not any_match(user_patterns(user), path):
+        return Denial(403, f"Unauthorized Command: User {user.username} is not allowed to run {path}")
+    if admin_only(command) or any_match(m.SudoCommand.objects.values_list("command", flat=True), path):
+        return Denial(403, f'Command "{command.path}" requires Admin Privileges')
+    if REFUSE_MUTATING_VERBS and command.mutates():
+        return Denial(403, errors.ReadOnlyViolation().message, json=True)
+    return None
+
+
+def user_patterns(user) -> list[str]:
+    """The user's own permissions and those of their groups, in one query."""
+    from stacki.inventory import models as m
+
+    own = m.UserPerm.objects.filter(user=user).values_list("command", flat=True)
+    inherited = m.GroupPerm.objects.filter(group__user=user).values_list("command", flat=True)
+    return list(own.union(inherited))

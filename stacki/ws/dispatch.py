@@ -1,0 +1,124 @@
+"""From a `{"cmd": ..., "data": ...}` request to a reply (webservice.md §2–§4).
+
+The same path as the CLI: split the words, resolve the command with the one
+registry, check access on the resolved path, run it with `run_resolved` in
+the caller's name. Only the HTTP statuses and bodies are added here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from stacki.framework import errors
+from stacki.framework.command import Params, Resolved, resolve
+from stacki.framework.context import Context
+from stacki.framework.runner import run_resolved
+from stacki.ws import access, uploads
+
+log = logging.getLogger("stacki.ws")
+
+NOT_FOUND = {"API Error": "Command Not Found"}
+INTERNAL = {"API Error": "Internal server error (details are in the server log)"}
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    # A text body is sent as it is; anything else as JSON.
+    text: bool = False
+    # What ran, for the call log.
+    path: str = ""
+    args: list[str] = field(default_factory=list)
+    params: Params = field(default_factory=Params)
+
+    def content(self) -> str:
+        return self.body if self.text else json.dumps(self.body)
+
+
+class BadRequest(Exception):
+    pass
+
+
+def parse_body(body: bytes) -> tuple[list[str], Any]:
+    """The command words and the `data` document (None when absent)."""
+    try:
+        request = json.loads(body)
+    except ValueError as exc:
+        raise BadRequest(f"Request body is not JSON: {exc}") from None
+    if not isinstance(request, dict) or not isinstance(request.get("cmd"), str):
+        raise BadRequest('Request body must be a JSON object with a "cmd" string')
+    try:
+        words = shlex.split(request["cmd"])
+    except ValueError as exc:
+        raise BadRequest(f"Cannot split the command: {exc}") from None
+    if not words:
+        raise BadRequest('"cmd" is empty')
+    return words, request.get("data")
+
+
+def run(user, body: bytes, service_host: str | None) -> Reply:
+    """Answer one POST /stack from an authenticated `user`."""
+    try:
+        words, data = parse_body(body)
+    except BadRequest as exc:
+        return Reply(400, {"API Error": str(exc)})
+    try:
+        resolved = resolve(words)
+    except (errors.InvalidCommand, errors.PartialCommand):
+        denial = access.refused_words(words)
+        if denial:
+            return Reply(denial.status, denial.body, text=True, path=denial.path)
+        return Reply(404, NOT_FOUND)
+    reply = _guarded(user, resolved, data, service_host)
+    reply.path, reply.args, reply.params = resolved.command.dotted(), resolved.args, resolved.params
+    return reply
+
+
+def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> Reply:
+    denial = access.check(user, resolved.command)
+    if denial:
+        return Reply(denial.status, {"API Error": denial.body} if denial.json else denial.body,
+                     text=not denial.json)
+    resolved.params["output-format"] = "json"
+    ctx = Context.for_api(user.username, user.is_superuser, service_host)
+    if data is not None:
+        with uploads.data_file(user.username, data) as path:
+            resolved.params["file"] = str(path)
+            return _execute(resolved, ctx)
+    if resolved.params.get("file"):
+        path = uploads.confine(user.username, resolved.params["file"])
+        if path is None:
+            return Reply(403, {"API Error": f"file={resolved.params['file']} is not a file "
+                                            "uploaded by this user (POST /stack/upload)"})
+        resolved.params["file"] = path
+    return _execute(resolved, ctx)
+
+
+def _execute(resolved: Resolved, ctx: Context) -> Reply:
+    try:
+        outcome = run_resolved(resolved, ctx)
+        return Reply(200, output_body(outcome.render("json")))
+    except errors.HelpShown as exc:
+        return Reply(200, {"Output": exc.text})
+    except errors.ReadOnlyViolation as exc:
+        return Reply(403, {"API Error": exc.message})
+    except errors.StackError as exc:
+        return Reply(500, {"API Error": f"error - {exc.message}\n", "Output": ""})
+    except Exception:  # noqa: BLE001 - a bug: traceback to the log, never to the client
+        log.exception("command %s failed", resolved.command.path)
+        return Reply(500, INTERNAL)
+
+
+def output_body(text: str) -> Any:
+    """JSON output parsed (to be re-serialised), other text as `Output`."""
+    if not text.strip():
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"Output": text}

@@ -1,0 +1,52 @@
+"""Refuse oversized request bodies with 413 before anything parses them."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+# Multipart framing around an uploaded file.
+UPLOAD_SLACK = 64 * 1024
+# An over-limit body is read and dropped (up to this much) so that the client,
+# still sending, gets to see the 413 instead of a reset connection.
+DRAIN_LIMIT = 64 * 1024 * 1024
+CHUNK = 64 * 1024
+
+
+class BodyLimit:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.limit(request):
+            from stacki.ws.views import too_large
+
+            self.drain(request, length)
+            return too_large()
+        return self.get_response(request)
+
+    @staticmethod
+    def limit(request: HttpRequest) -> int:
+        if request.path.rstrip("/").endswith("/upload"):
+            return settings.STACKI_MAX_UPLOAD + UPLOAD_SLACK
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    @staticmethod
+    def drain(request: HttpRequest, length: int) -> None:
+        if length > DRAIN_LIMIT:
+            return
+        stream = request.META.get("wsgi.input")
+        try:
+            while length > 0 and stream is not None:
+                chunk = stream.read(min(CHUNK, length))
+                if not chunk:
+                    break
+                length -= len(chunk)
+        except OSError:
+            pass

@@ -1,0 +1,106 @@
+"""`stacki-ws`: the web service on gunicorn.
+
+    stacki-ws [--bind HOST:PORT] [--workers N] [--timeout S] [--log-file PATH]
+
+The master initialises STACKI_HOME first (so a fresh home's credentials file
+names the address the service listens on), records that address for
+`add api user`, then forks the workers. SIGTERM stops it gracefully
+(in-flight requests finish); SIGINT too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import Any
+
+DEFAULT_BIND = "127.0.0.1:8000"
+WILDCARDS = ("", "0.0.0.0", "::", "[::]", "*")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="stacki-ws", description="Run the Stacki web service.")
+    parser.add_argument("--bind", default=DEFAULT_BIND, help=f"HOST:PORT (default {DEFAULT_BIND})")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--timeout", type=int, default=600,
+                        help="seconds a request may run before its worker is restarted")
+    parser.add_argument("--log-file", help="also append the call log to this file")
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    return args
+
+
+def service_address(bind: str, frontend: str) -> str:
+    """The `host[:port]` clients use for a bind address: a wildcard bind is
+    reached through the frontend's name, port 80 needs no port."""
+    host, _, port = bind.rpartition(":")
+    if not host:
+        host, port = bind, "80"
+    if host in WILDCARDS:
+        host = frontend
+    return host if port == "80" else f"{host}:{port}"
+
+
+def prepare(bind: str) -> None:
+    """Initialise the home and record where the service listens, in the master."""
+    from stacki import home
+
+    if bind.startswith(("unix:", "fd://")):
+        home.setup()
+        return
+    # The admin's credentials are used on the frontend itself; other users'
+    # (add api user) from anywhere.
+    home.setup(service_address(bind, "localhost"))
+    address = service_address(bind, home.frontend_name())
+    from django.db import connections
+
+    from stacki.commands.api import SERVICE_ADDRESS
+    from stacki.inventory.models import Setting
+
+    Setting.objects.update_or_create(key=SERVICE_ADDRESS, defaults={"value": address})
+    # Workers are forked from here: they must not share this connection.
+    connections.close_all()
+
+
+def add_log_file(path: str) -> None:
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    for name in ("stacki", "django.request"):
+        logging.getLogger(name).addHandler(handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stacki.settings")
+    prepare(args.bind)
+    if args.log_file:
+        add_log_file(args.log_file)
+
+    from gunicorn.app.base import BaseApplication
+
+    class Service(BaseApplication):
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": [args.bind], "workers": args.workers, "timeout": args.timeout,
+                "graceful_timeout": 30, "proc_name": "stacki-ws", "errorlog": "-",
+                # gunicorn 27's control socket would put a directory in $HOME.
+                "control_socket_disable": True,
+            }
+            for key, value in options.items():
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self):
+            from stacki.ws.wsgi import application
+
+            return application
+
+    Service().run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

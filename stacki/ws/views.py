@@ -1,0 +1,137 @@
+"""The HTTP endpoints of the web service (webservice.md §1). They only
+translate between HTTP and `dispatch`; sessions and CSRF are Django's."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib import auth
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.views.decorators.http import require_GET, require_POST
+
+from stacki.ws import dispatch, uploads
+
+log = logging.getLogger("stacki.ws")
+
+# Parameter names whose values never reach the log.
+SECRET = re.compile(r"pass|secret|key|token|cred|value", re.IGNORECASE)
+NOT_LOGGED_IN = {"logged_in": False}
+
+
+def json_response(body: Any, status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+
+
+def redact(params: dict[str, str]) -> dict[str, str]:
+    return {k: ("<redacted>" if SECRET.search(k) else v)
+            for k, v in params.items() if k != "output-format"}
+
+
+def log_call(request: HttpRequest, what: str, status: int, started: float, **extra: Any) -> None:
+    user = request.user.username if request.user.is_authenticated else "-"
+    details = "".join(f" {k}={v}" for k, v in extra.items())
+    log.info("user=%s %s%s status=%d duration=%.1fms", user, what, details, status,
+             (time.perf_counter() - started) * 1000)
+
+
+def stack(request: HttpRequest) -> HttpResponse:
+    """GET: hand out the CSRF cookie. POST: run a command."""
+    if request.method == "GET":
+        get_token(request)
+        return json_response({})
+    if request.method != "POST":
+        return json_response({"API Error": "Method not allowed"}, 405)
+    started = time.perf_counter()
+    if not request.user.is_authenticated:
+        log_call(request, "command=-", 403, started)
+        return json_response(NOT_LOGGED_IN, 403)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return too_large()
+    reply = dispatch.run(request.user, body, request.get_host())
+    log_call(request, f"command={reply.path or '-'}", reply.status, started,
+             args=reply.args, params=redact(reply.params))
+    return HttpResponse(reply.content(), status=reply.status, content_type="application/json")
+
+
+@require_POST
+def login(request: HttpRequest) -> HttpResponse:
+    started = time.perf_counter()
+    username = request.POST.get("USERNAME", "")
+    user = auth.authenticate(request, username=username, password=request.POST.get("PASSWORD", ""))
+    if user is None:
+        log.info("user=%s login status=401 duration=%.1fms", username or "-",
+                 (time.perf_counter() - started) * 1000)
+        return json_response({"login": "False"}, 401)
+    # Django's login() starts a new session and rotates the CSRF token.
+    auth.login(request, user)
+    log_call(request, "login", 200, started)
+    return json_response({"login": "True"})
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    started = time.perf_counter()
+    log_call(request, "logout", 200, started)
+    auth.logout(request)
+    return json_response({"logout": "True"})
+
+
+@require_GET
+def user(request: HttpRequest) -> HttpResponse:
+    name = request.user.username if request.user.is_authenticated else "None"
+    return json_response({"user": name})
+
+
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    started = time.perf_counter()
+    if not request.user.is_authenticated:
+        log_call(request, "upload", 403, started)
+        return json_response(NOT_LOGGED_IN, 403)
+    upload = request.FILES.get("csvFile")
+    if upload is None:
+        response = json_response({"API Error": 'No file in the "csvFile" field'}, 400)
+    elif upload.size > settings.STACKI_MAX_UPLOAD:
+        response = too_large()
+    else:
+        path = uploads.store(request.user.username, upload.name, upload.chunks())
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        response = json_response({"csv": text, "name": path.name, "dir": str(path)})
+    log_call(request, "upload", response.status_code, started)
+    return response
+
+
+def too_large() -> HttpResponse:
+    return json_response({"API Error": "Request body too large"}, 413)
+
+
+# Django's own error pages are HTML; the service answers JSON, never a traceback.
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return json_response({"API Error": f"CSRF verification failed: {reason}"}, 403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return too_large()
+    return json_response({"API Error": "Bad request"}, 400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return json_response({"API Error": "Forbidden"}, 403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return json_response({"API Error": "Not found"}, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return json_response(dispatch.INTERNAL, 500)
