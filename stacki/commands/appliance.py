@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stacki.framework import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params, bool2str, str2bool
+from stacki.framework.command import Arg, Command, Example, Param, Params, bool2str
 from stacki.framework.objects import select_objects
 from stacki.framework.output import Table
 from stacki.inventory import models as m
@@ -76,20 +76,21 @@ class RemoveAppliance(Command):
     related = ("add appliance", "list appliance")
 
     def run(self, args: list[str], params: Params) -> None:
-        if not args:
-            raise errors.ArgRequired("appliance")
-        appliances = select_objects(m.Appliance, args, "appliance")
-        if any(a.name == DEFAULT_APPLIANCE for a in appliances):
-            raise errors.CommandError("cannot remove default appliance")
-        check_unused(appliances, "appliance")
-        m.Appliance.objects.filter(id__in=[a.id for a in appliances]).delete()
+        remove_unused(m.Appliance, args, "appliance", DEFAULT_APPLIANCE)
 
 
-def check_unused(objects: list, kind: str) -> None:
-    """Refuse to remove an appliance or box that a host is assigned to."""
+def remove_unused(model: type[m.Appliance | m.Box], args: list[str], kind: str,
+                  default: str) -> None:
+    """Remove appliances or boxes, refusing the default one and any a host is assigned to."""
+    if not args:
+        raise errors.ArgRequired(kind)
+    objects = select_objects(model, args, kind)
+    if any(o.name == default for o in objects):
+        raise errors.CommandError(f"cannot remove default {kind}")
     host = (m.Host.objects.filter(**{f"{kind}__in": objects}).select_related(kind)
             .order_by("id").first())
     if host is not None:
         owner = getattr(host, kind).name
         raise errors.CommandError(
             f'cannot remove {kind} "{owner}" because host "{host.name}" is assigned to it')
+    model.objects.filter(id__in=[o.id for o in objects]).delete()

@@ -135,6 +135,13 @@ class SetBootactionField(Command):
     """Base of `set bootaction args|kernel|ramdisk`: one field of one boot action."""
 
     field: ClassVar[str] = ""
+    field_help: ClassVar[str] = ""
+    related = ("list bootaction",)
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.args = (ACTION,)
+        cls.params = (Param(cls.field, optional=False, help=cls.field_help), OS, TYPE)
 
     def run(self, args: list[str], params: Params) -> None:
         name = self.one_arg(args, "action")
@@ -152,11 +159,9 @@ class SetBootactionArgs(SetBootactionField):
 
     path = "set bootaction args"
     field = "args"
-    args = (ACTION,)
-    params = (Param("args", optional=False, help="The kernel command line."), OS, TYPE)
+    field_help = "The kernel command line."
     examples = (Example('set bootaction args memtest type=os args="console=ttyS0"',
                         "Sets the command line of the memtest boot action."),)
-    related = ("list bootaction",)
 
 
 class SetBootactionKernel(SetBootactionField):
@@ -164,11 +169,9 @@ class SetBootactionKernel(SetBootactionField):
 
     path = "set bootaction kernel"
     field = "kernel"
-    args = (ACTION,)
-    params = (Param("kernel", optional=False, help="The kernel."), OS, TYPE)
+    field_help = "The kernel."
     examples = (Example('set bootaction kernel memtest type=os kernel="kernel memtest86"',
                         "Sets the kernel of the memtest boot action."),)
-    related = ("list bootaction",)
 
 
 class SetBootactionRamdisk(SetBootactionField):
@@ -176,8 +179,6 @@ class SetBootactionRamdisk(SetBootactionField):
 
     path = "set bootaction ramdisk"
     field = "ramdisk"
-    args = (ACTION,)
-    params = (Param("ramdisk", optional=False, help="The ramdisk."), OS, TYPE)
+    field_help = "The ramdisk."
     examples = (Example("set bootaction ramdisk pxeflash type=os ramdisk=flash.img",
                         "Sets the ramdisk of the pxeflash boot action."),)
-    related = ("list bootaction",)

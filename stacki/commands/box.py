@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stacki.commands.appliance import check_unused
+from stacki.commands.appliance import remove_unused
 from stacki.commands.os import find_os, native_os
 from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
@@ -60,10 +60,4 @@ class RemoveBox(Command):
     related = ("add box", "list box")
 
     def run(self, args: list[str], params: Params) -> None:
-        if not args:
-            raise errors.ArgRequired("box")
-        boxes = select_objects(m.Box, args, "box")
-        if any(b.name == DEFAULT_BOX for b in boxes):
-            raise errors.CommandError("cannot remove default box")
-        check_unused(boxes, "box")
-        m.Box.objects.filter(id__in=[b.id for b in boxes]).delete()
+        remove_unused(m.Box, args, "box", DEFAULT_BOX)

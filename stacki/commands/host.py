@@ -169,9 +169,15 @@ class SetHostField(Command):
     value is written to every selected host."""
 
     field: ClassVar[str] = ""
+    field_help: ClassVar[str] = ""
     single: ClassVar[bool] = False
     # Whether `field=` (empty) is a value rather than a missing parameter.
     allow_empty: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.args = (ONE_HOST if cls.single else HOSTS,)
+        cls.params = (Param(cls.field, optional=False, help=cls.field_help),)
 
     def run(self, args: list[str], params: Params) -> None:
         hosts = self.hosts(args, required=True, unique=self.single)
@@ -190,8 +196,7 @@ class SetHostAppliance(SetHostField):
 
     path = "set host appliance"
     field = "appliance"
-    args = (HOSTS,)
-    params = (Param("appliance", optional=False, help="An appliance name (e.g. backend)."),)
+    field_help = "An appliance name (e.g. backend)."
     examples = (Example("set host appliance backend-0-0 appliance=builder",
                         "Makes backend-0-0 a builder."),)
     related = ("list appliance", "list host")
@@ -208,8 +213,7 @@ class SetHostBox(SetHostField):
 
     path = "set host box"
     field = "box"
-    args = (HOSTS,)
-    params = (Param("box", optional=False, help="A box name (e.g. default)."),)
+    field_help = "A box name (e.g. default)."
     examples = (Example("set host box a:backend box=default",
                         "Puts every backend in the default box."),)
     related = ("list box", "list host")
@@ -227,8 +231,7 @@ class SetHostComment(SetHostField):
     path = "set host comment"
     field = "comment"
     allow_empty = True
-    args = (HOSTS,)
-    params = (Param("comment", optional=False, help="At most 140 characters."),)
+    field_help = "At most 140 characters."
     examples = (Example('set host comment backend-0-0 comment="Fast Node"',
                         'Sets the comment of backend-0-0 to "Fast Node".'),)
     related = ("list host",)
@@ -245,8 +248,7 @@ class SetHostEnvironment(SetHostField):
     path = "set host environment"
     field = "environment"
     allow_empty = True
-    args = (HOSTS,)
-    params = (Param("environment", optional=False, help="An environment name, or empty."),)
+    field_help = "An environment name, or empty."
     examples = (
         Example("set host environment backend-0-0 environment=test",
                 "Puts backend-0-0 in the test environment."),
@@ -270,8 +272,7 @@ class SetHostName(SetHostField):
     path = "set host name"
     field = "name"
     single = True
-    args = (ONE_HOST,)
-    params = (Param("name", optional=False, help="The new name: a hostname label."),)
+    field_help = "The new name: a hostname label."
     examples = (Example("set host name backend-0-0 name=compute-0-0",
                         "Renames backend-0-0 to compute-0-0."),)
     related = ("list host",)
@@ -289,8 +290,7 @@ class SetHostRack(SetHostField):
 
     path = "set host rack"
     field = "rack"
-    args = (HOSTS,)
-    params = (Param("rack", optional=False, help="The rack (any string)."),)
+    field_help = "The rack (any string)."
     examples = (Example("set host rack backend-0-0 rack=2", "Moves backend-0-0 to rack 2."),)
     related = ("set host rank", "list host")
 
@@ -300,8 +300,7 @@ class SetHostRank(SetHostField):
 
     path = "set host rank"
     field = "rank"
-    args = (HOSTS,)
-    params = (Param("rank", optional=False, help="The rank (any string)."),)
+    field_help = "The rank (any string)."
     examples = (Example("set host rank backend-0-0 rank=4", "Gives backend-0-0 rank 4."),)
     related = ("set host rack", "list host")
 
@@ -315,8 +314,7 @@ class SetHostMetadata(SetHostField):
     path = "set host metadata"
     field = "metadata"
     allow_empty = True
-    args = (HOSTS,)
-    params = (Param("metadata", optional=False, help="Any text, e.g. JSON."),)
+    field_help = "Any text, e.g. JSON."
     examples = (Example('set host metadata backend-0-0 metadata=\'{"owner": "lab"}\'',
                         "Stores a JSON document as the metadata of backend-0-0."),)
     related = ("list host attr",)

@@ -37,8 +37,8 @@ def test_help_set_host_lines_end_in_one_space(stack):
     lines = r.out.splitlines(keepends=True)
     for expected in (
         "set host appliance {host ...} {appliance=string} \n",
-        "set host boot {host ...} {action=string} [nukecontroller=boolean] [nukedisks=boolean] "
-        "[sync=boolean] \n",
+        ("set host boot {host ...} {action=string} [nukecontroller=boolean] [nukedisks=boolean] "
+         "[sync=boolean] \n"),
         "set host bootaction {host ...} {action=string} {type=string} [sync=boolean] \n",
         "set host name {host} {name=string} \n",
     ):

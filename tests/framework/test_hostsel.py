@@ -23,9 +23,10 @@ CLUSTER = [
     ("stacki-2-11", "2", "11", "backend"),
     ("backend-0-2", "sector-42", "3", "backend"),
 ]
-ORDER = ("frontend-0-0 backend-0-0 backend-1-0 ethernet-2-1 stacki-2-2 stacki-2-4 stacki-2-10 "
-         "stacki-2-11 stacki-2-12 infiniband-2-18 infiniband-2-20 ethernet-2-43 backend-0-1 "
-         "backend-0-2 backend-0-3 backend-0-4").split()
+ORDER = ["frontend-0-0", "backend-0-0", "backend-1-0", "ethernet-2-1", "stacki-2-2",
+         "stacki-2-4", "stacki-2-10", "stacki-2-11", "stacki-2-12", "infiniband-2-18",
+         "infiniband-2-20", "ethernet-2-43", "backend-0-1", "backend-0-2", "backend-0-3",
+         "backend-0-4"]
 
 
 def names(stack, *words):
