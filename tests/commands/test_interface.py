@@ -1,0 +1,618 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stacki.inventory import models as m
+from tests.conftest import Result
+
+ADD_USAGE = ("{host} [channel=string] [default=boolean] [interface=string] [ip=string] "
+             "[mac=string] [module=string] [name=string] [network=string] [vlan=string]")
+REMOVE_USAGE = "[host ...] [all=bool] [interface=string] [mac=string]"
+MAC = "00:11:22:33:44:55"
+
+
+def snapshot():
+    return (list(m.Interface.objects.order_by("id").values()),
+            list(m.Alias.objects.order_by("id").values()))
+
+
+def error(r, text, usage=None):
+    expected = f"error - {text}\n" + (f"{usage}\n" if usage is not None else "")
+    assert r == Result(255, "", expected)
+
+
+@pytest.fixture
+def backend(stack):
+    assert stack("add", "host", "backend-0-0").rc == 0
+    return "backend-0-0"
+
+
+@pytest.fixture
+def two(stack, backend):
+    """backend-0-0 with eth0 (private, default) and eth1 (no network)."""
+    assert stack("add", "host", "interface", backend, "interface=eth0", f"mac={MAC}",
+                 "ip=192.168.0.10", "network=private", "default=true").rc == 0
+    assert stack("add", "host", "interface", backend, "interface=eth1",
+                 "mac=00:11:22:33:44:66").rc == 0
+    return backend
+
+
+def rows(stack, *words, col=None):
+    fmt = f"output-format=col:{col}" if col else "output-format=json"
+    return stack("list", "host", "interface", *words, fmt).out
+
+
+# --- add host interface --------------------------------------------------------
+
+def test_add_and_list_every_field(stack, backend):
+    r = stack("add", "host", "interface", backend, "interface=eth0", "mac=00:11:22:33:44:55",
+              "ip=127.0.0.1", "network=private", "name=test_name", "module=test_module",
+              "vlan=1", "default=true", "options=test_options", "channel=1")
+    assert r == Result(0, "", "")
+    assert rows(stack, backend) == """[
+        {
+                "host": "backend-0-0",
+                "interface": "eth0",
+                "default": true,
+                "network": "private",
+                "mac": "00:11:22:33:44:55",
+                "ip": "127.0.0.1",
+                "name": "test_name",
+                "module": "test_module",
+                "vlan": 1,
+                "options": "test_options",
+                "channel": "1"
+        }
+]
+"""
+
+
+def test_list_text_fresh_and_order(stack, backend):
+    stack("add", "host", "interface", backend, "interface=eth1", "mac=00:00:00:00:00:01")
+    stack("add", "host", "interface", backend, "mac=00:00:00:00:00:02")
+    stack("add", "host", "interface", backend, "interface=eth0")
+    r = stack("list", "host", "interface")
+    assert r == Result(0, (
+        "HOST         INTERFACE DEFAULT NETWORK MAC               IP          NAME         "
+        "MODULE VLAN OPTIONS CHANNEL\n"
+        "frontend-0-0 eth1      True    private 52:54:00:00:00:02 192.168.0.2 frontend-0-0 "
+        "------ ---- ------- -------\n"
+        "backend-0-0  --------- ------- ------- 00:00:00:00:00:02 ----------- ------------ "
+        "------ ---- ------- -------\n"
+        "backend-0-0  eth0      ------- ------- ----------------- ----------- ------------ "
+        "------ ---- ------- -------\n"
+        "backend-0-0  eth1      ------- ------- 00:00:00:00:00:01 ----------- ------------ "
+        "------ ---- ------- -------\n"), "")
+
+
+def test_list_expanded(stack, two):
+    r = stack("list", "host", "interface", two, "expanded=true", "output-format=json")
+    assert r.out == """[
+        {
+                "host": "backend-0-0",
+                "interface": "eth0",
+                "default": true,
+                "network": "private",
+                "mac": "00:11:22:33:44:55",
+                "ip": "192.168.0.10",
+                "mask": "255.255.255.0",
+                "gateway": "",
+                "name": null,
+                "zone": "",
+                "dns": false,
+                "pxe": true,
+                "module": null,
+                "vlan": null,
+                "options": null,
+                "channel": null
+        },
+        {
+                "host": "backend-0-0",
+                "interface": "eth1",
+                "default": null,
+                "network": null,
+                "mac": "00:11:22:33:44:66",
+                "ip": null,
+                "mask": null,
+                "gateway": null,
+                "name": null,
+                "zone": null,
+                "dns": null,
+                "pxe": null,
+                "module": null,
+                "vlan": null,
+                "options": null,
+                "channel": null
+        }
+]
+"""
+
+
+def test_list_vlan_devices_hide_addresses(stack, backend):
+    stack("add", "host", "interface", backend, "interface=vlan3", f"mac={MAC}",
+          "ip=192.168.0.9", "network=private", "module=m", "name=n", "vlan=3")
+    assert stack("list", "host", "interface", backend).out == (
+        "HOST        INTERFACE DEFAULT NETWORK MAC IP NAME MODULE VLAN OPTIONS CHANNEL\n"
+        "backend-0-0 vlan3     ------- private --- -- ---- ------ 3    ------- -------\n")
+
+
+def test_list_unknown_host_and_empty(stack, backend):
+    error(stack("list", "host", "interface", "nohost"), 'cannot resolve host "nohost"')
+    assert stack("list", "host", "interface", backend) == Result(0, "", "")
+
+
+def test_add_ip_auto_takes_first_free(stack, backend):
+    stack("add", "host", "interface", backend, "interface=eth0", "ip=auto", "network=private")
+    assert rows(stack, backend, col="ip") == "192.168.0.1\n"
+    stack("set", "network", "gateway", "private", "gateway=192.168.0.3")
+    stack("add", "host", "interface", backend, "interface=eth1", "ip=AUTO", "network=private")
+    # .2 is the frontend's, .3 the gateway.
+    assert rows(stack, backend, col="ip") == "192.168.0.1\n192.168.0.4\n"
+
+
+def test_add_ip_auto_network_full(stack, backend):
+    stack("add", "network", "tiny", "address=10.0.0.0", "mask=255.255.255.252")
+    stack("add", "host", "interface", backend, "interface=eth0", "ip=auto", "network=tiny")
+    stack("add", "host", "interface", backend, "interface=eth1", "ip=auto", "network=tiny")
+    before = snapshot()
+    error(stack("add", "host", "interface", backend, "interface=eth2", "ip=auto",
+                "network=tiny"), "no free ip addresses left in the network")
+    assert snapshot() == before
+
+
+def test_add_normalises_and_nulls(stack, backend):
+    r = stack("add", "host", "interface", backend, "interface=eth0", "mac=00-1A-2B-3C-4D-5E",
+              "ip=NULL", "module=null", "channel=Null", "name=NULL", "vlan=0", "network=PRIVATE")
+    assert r == Result(0, "", "")
+    iface = m.Interface.objects.get(host__name=backend)
+    assert (iface.mac, iface.ip, iface.module, iface.channel, iface.name, iface.vlan,
+            iface.network.name) == ("00:1a:2b:3c:4d:5e", None, None, None, backend, None,
+                                    "private")
+
+
+@pytest.mark.parametrize("given, stored", [
+    ("001A2B3C4D5E", "00:1a:2b:3c:4d:5e"),
+    ("001a.2b3c.4d5e", "00:1a:2b:3c:4d:5e"),
+    ("0:1a:2b:3c:4d:5", "00:1a:2b:3c:4d:05"),
+    ("80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0e:ee:a1",
+     "80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0e:ee:a1"),
+])
+def test_mac_forms(stack, backend, given, stored):
+    assert stack("add", "host", "interface", backend, f"mac={given}").rc == 0
+    assert rows(stack, backend, col="mac") == stored + "\n"
+
+
+def test_add_default_clears_others(stack, two):
+    stack("add", "host", "interface", two, "interface=eth2", "default=yes")
+    assert rows(stack, two, col="default") == "None\nNone\nTrue\n"
+
+
+def test_add_second_mac_only_interface(stack, backend):
+    assert stack("add", "host", "interface", backend, "mac=00:00:00:00:00:01").rc == 0
+    assert stack("add", "host", "interface", backend, "mac=00:00:00:00:00:02").rc == 0
+
+
+def test_same_mac_on_two_hosts(stack, two):
+    stack("add", "host", "backend-0-1")
+    assert stack("add", "host", "interface", "backend-0-1", f"mac={MAC}").rc == 0
+
+
+@pytest.mark.parametrize("words, text, usage", [
+    ((), '"host" argument is required', ADD_USAGE),
+    (("backend-0-0", "frontend-0-0", "interface=eth9"), '"host" argument must be unique',
+     ADD_USAGE),
+    (("backend-0-0",), '"interface" or "mac" parameter is required', ADD_USAGE),
+    (("backend-0-0", "interface=", "mac="), '"interface" or "mac" parameter is required',
+     ADD_USAGE),
+    (("backend-0-0", "interface=eth9", "name=a.b"),
+     '"name" parameter must be a non-FQDN (base hostname)', ADD_USAGE),
+    (("backend-0-0", "interface=eth9", "network=nope"), 'network "nope" does not exist', None),
+    (("backend-0-0", "interface=eth9", "vlan=x"), '"vlan" parameter must be an integer',
+     ADD_USAGE),
+    (("backend-0-0", "interface=eth9", "vlan=5000"),
+     '"vlan" parameter must be an integer between 0 and 4094', ADD_USAGE),
+    (("backend-0-0", "interface=eth9", "mac=00:11:22"), '"mac" parameter must be a valid MAC address',
+     ADD_USAGE),
+    (("backend-0-0", "interface=eth9", "mac=zz:11:22:33:44:55"),
+     '"mac" parameter must be a valid MAC address', ADD_USAGE),
+    (("backend-0-0", "interface=eth9", "ip=auto"), '"network" parameter is required', ADD_USAGE),
+    (("backend-0-0", "interface=eth9", "ip=192.168.0.300"),
+     '"ip" parameter must be a valid IP address', ADD_USAGE),
+    (("backend-0-0", "interface=eth0"), "interface eth0 exists on backend-0-0", None),
+    (("backend-0-0", "interface=eth9", "mac=00:11:22:33:44:55"),
+     "mac 00:11:22:33:44:55 exists on backend-0-0", None),
+    (("backend-0-0", "mac=00:11:22:33:44:55"), "mac 00:11:22:33:44:55 exists on backend-0-0", None),
+    (("backend-0-0", "interface=eth9", "ip=192.168.0.2", "network=private"),
+     "ip 192.168.0.2 exists on frontend-0-0", None),
+    (("nohost", "interface=eth9"), 'cannot resolve host "nohost"', None),
+])
+def test_add_errors(stack, two, words, text, usage):
+    before = snapshot()
+    error(stack("add", "host", "interface", *words), text, usage)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("words, text", [
+    (("interface=eth0",), "interface eth0 exists on backend-0-0"),
+    (("interface=eth9", f"mac={MAC.upper()}"), f"mac {MAC} exists on backend-0-0"),
+    (("interface=eth9", "ip=192.168.0.10", "network=private"),
+     "ip 192.168.0.10 exists on backend-0-0"),
+])
+def test_unsafe_still_held_by_constraints(stack, two, words, text):
+    before = snapshot()
+    error(stack("add", "host", "interface", two, "unsafe=true", *words), text)
+    assert snapshot() == before
+
+
+def test_same_ip_on_other_network_or_no_network(stack, two):
+    stack("add", "network", "other", "address=192.168.0.0", "mask=24")
+    assert stack("add", "host", "interface", two, "interface=eth2", "ip=192.168.0.10",
+                 "network=other").rc == 0
+    assert stack("add", "host", "interface", two, "interface=eth3", "ip=192.168.0.10").rc == 0
+
+
+# --- remove host interface --------------------------------------------------------
+
+def test_remove_by_interface_mac_and_all(stack, two):
+    stack("add", "host", "interface", two, "interface=eth2")
+    stack("add", "host", "interface", "alias", two, "interface=eth0", "alias=b00")
+    assert stack("remove", "host", "interface", two, "interface=ETH0") == Result(0, "", "")
+    assert not m.Alias.objects.exists()
+    assert stack("remove", "host", "interface", two, "mac=00-11-22-33-44-66") == Result(0, "", "")
+    assert rows(stack, two, col="interface") == "eth2\n"
+    assert stack("remove", "host", "interface", two, "all=true") == Result(0, "", "")
+    assert rows(stack, two) == ""
+    assert rows(stack, "frontend-0-0", col="interface") == "eth1\n"
+
+
+@pytest.mark.parametrize("words, text, usage", [
+    ((), '"host" argument is required', REMOVE_USAGE),
+    (("a:replicant", "interface=eth0"), '"host" argument is required', REMOVE_USAGE),
+    (("backend-0-0",), '"interface" or "mac" parameter is required', REMOVE_USAGE),
+    (("backend-0-0", "all=false"), '"interface" or "mac" parameter is required', REMOVE_USAGE),
+    (("backend-0-0", "frontend-0-0", "interface=eth0"),
+     'no interface "eth0" exists on frontend-0-0', None),
+    (("backend-0-0", "mac=00:00:00:00:00:00"),
+     'no mac address "00:00:00:00:00:00" exists on backend-0-0', None),
+])
+def test_remove_errors(stack, two, words, text, usage):
+    before = snapshot()
+    error(stack("remove", "host", "interface", *words), text, usage)
+    assert snapshot() == before
+
+
+# --- set host interface <field> ----------------------------------------------------
+
+SELECT3 = "[interface=string] [mac=string] [network=string]"
+SET_USAGES = {
+    "ip": "{host} {ip=string} " + SELECT3,
+    "mac": "{host} {mac=string} [interface=string] [network=string]",
+    "name": "{host} {name=string} " + SELECT3,
+    "interface": "{host ...} {interface=string} [mac=string] [network=string]",
+    "network": "{host ...} {network=string} [interface=string] [mac=string]",
+    "default": "{host ...} [default=boolean] " + SELECT3,
+    "module": "{host ...} {module=string} " + SELECT3,
+    "options": "{host ...} {options=string} " + SELECT3,
+    "channel": "{host ...} {channel=string} " + SELECT3,
+    "vlan": "{host ...} {vlan=integer} " + SELECT3,
+}
+SELECTORS = {"mac": ("interface", "network"), "interface": ("mac", "network"),
+             "network": ("interface", "mac")}
+VALUES = {"ip": "192.168.0.50", "mac": "00:00:00:00:00:99", "name": "fast", "interface": "eth5",
+          "network": "private", "default": "true", "module": "e1000", "options": "dhcp",
+          "channel": "bond0", "vlan": "3"}
+SINGLE = ("ip", "mac", "name")
+
+
+def test_set_usage_lines(stack):
+    r = stack("help", "set", "host", "interface")
+    assert r.out == "".join(f"set host interface {f} {u} \n"
+                            for f, u in sorted(SET_USAGES.items()))
+
+
+@pytest.mark.parametrize("field", sorted(SET_USAGES))
+def test_set_common_errors(stack, two, field):
+    usage = SET_USAGES[field]
+    selectors = SELECTORS.get(field, ("interface", "mac", "network"))
+    value = f"{field}={VALUES[field]}"
+    before = snapshot()
+    error(stack("set", "host", "interface", field), '"host" argument is required', usage)
+    error(stack("set", "host", "interface", field, "a:replicant", value),
+          '"host" argument is required', usage)
+    if field in SINGLE:
+        error(stack("set", "host", "interface", field, two, "frontend-0-0", value),
+              '"host" argument must be unique', usage)
+    if field != "default":
+        error(stack("set", "host", "interface", field, two, f"{selectors[0]}=x"),
+              f'"{field}" parameter is required', usage)
+    missing = " or ".join(f'"{s}"' for s in selectors)
+    error(stack("set", "host", "interface", field, two, value, "channel=1"),
+          f"{missing} parameter is required", usage)
+    for selector in selectors:
+        error(stack("set", "host", "interface", field, two, value, f"{selector}=NoSuch"),
+              f'{selector} "NoSuch" does not exist for host "{two}"')
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("field", ["module", "options", "channel", "vlan", "default", "interface",
+                                   "network"])
+def test_set_across_hosts_checks_every_host(stack, two, field):
+    """A selector must exist on every host; nothing is written otherwise."""
+    before = snapshot()
+    key, value = ("mac", MAC) if field == "interface" else ("interface", "eth0")
+    error(stack("set", "host", "interface", field, two, "frontend-0-0", f"{key}={value}",
+                f"{field}={VALUES[field]}"),
+          f'{key} "{value}" does not exist for host "frontend-0-0"')
+    assert snapshot() == before
+
+
+def test_set_combination(stack, two):
+    before = snapshot()
+    error(stack("set", "host", "interface", "module", two, "interface=ETH1", "network=Private",
+                "module=x"), 'combination of "eth1, private" does not exist for host "backend-0-0"')
+    error(stack("set", "host", "interface", "module", two, "interface=eth1", f"mac={MAC}",
+                "module=x"),
+          f'combination of "eth1, {MAC}" does not exist for host "backend-0-0"')
+    assert snapshot() == before
+    assert stack("set", "host", "interface", "module", two, "interface=eth0", f"mac={MAC}",
+                 "network=private", "module=x") == Result(0, "", "")
+    assert rows(stack, two, col="module") == "x\nNone\n"
+
+
+def field_of(device="eth0", field="ip", host="backend-0-0"):
+    return m.Interface.objects.values_list(field, flat=True).get(host__name=host, device=device)
+
+
+def test_set_ip(stack, two):
+    assert stack("set", "host", "interface", "ip", two, "interface=eth0",
+                 "ip=192.168.0.50") == Result(0, "", "")
+    assert field_of() == "192.168.0.50"
+    assert stack("set", "host", "interface", "ip", two, "mac=" + MAC, "ip=AUTO").rc == 0
+    assert field_of() == "192.168.0.1"
+    assert stack("set", "host", "interface", "ip", two, "interface=eth0", "ip=").rc == 0
+    assert field_of() is None
+    stack("set", "host", "interface", "ip", two, "interface=eth0", "ip=192.168.0.50")
+    assert stack("set", "host", "interface", "ip", two, "interface=eth0", "ip=null").rc == 0
+    assert field_of() is None
+
+
+def test_set_ip_errors(stack, two):
+    usage = SET_USAGES["ip"]
+    before = snapshot()
+    error(stack("set", "host", "interface", "ip", two, "interface=eth1", "ip=auto"),
+          "unknown network for interface")
+    error(stack("set", "host", "interface", "ip", two, "interface=eth0", "ip=192.168.0.2"),
+          "ip 192.168.0.2 exists on frontend-0-0")
+    error(stack("set", "host", "interface", "ip", two, "interface=eth0", "ip=host"),
+          '"ip" parameter must be a valid IP address', usage)
+    assert snapshot() == before
+
+
+def test_set_mac(stack, two):
+    assert stack("set", "host", "interface", "mac", two, "interface=eth1",
+                 "mac=AA:BB:CC:DD:EE:FF") == Result(0, "", "")
+    assert field_of("eth1", "mac") == "aa:bb:cc:dd:ee:ff"
+    assert stack("set", "host", "interface", "mac", two, "interface=eth1", "mac=NULL").rc == 0
+    assert field_of("eth1", "mac") is None
+    before = snapshot()
+    error(stack("set", "host", "interface", "mac", two, "interface=eth1", f"mac={MAC}"),
+          f"mac {MAC} exists on backend-0-0")
+    error(stack("set", "host", "interface", "mac", two, "interface=eth1", "mac=bad"),
+          '"mac" parameter must be a valid MAC address', SET_USAGES["mac"])
+    assert snapshot() == before
+    assert stack("set", "host", "interface", "mac", two, "interface=eth0", "mac=").rc == 0
+    assert field_of("eth0", "mac") is None
+
+
+def test_set_name(stack, two):
+    assert stack("set", "host", "interface", "name", two, "interface=eth0", "name=fast").rc == 0
+    assert field_of("eth0", "name") == "fast"
+    assert stack("set", "host", "interface", "name", two, "interface=eth0", "name=NULL").rc == 0
+    assert field_of("eth0", "name") == two
+    # The FQDN check comes before the selectors are looked at.
+    error(stack("set", "host", "interface", "name", two, "name=a.b"),
+          '"name" parameter must be a non-FQDN (base hostname)', SET_USAGES["name"])
+
+
+def test_set_interface(stack, two):
+    assert stack("set", "host", "interface", "interface", two, "mac=00:11:22:33:44:66",
+                 "interface=eth7") == Result(0, "", "")
+    assert rows(stack, two, col="interface") == "eth0\neth7\n"
+    before = snapshot()
+    error(stack("set", "host", "interface", "interface", two, f"mac={MAC}", "interface=eth7"),
+          "interface eth7 exists on backend-0-0")
+    assert snapshot() == before
+
+
+def test_set_interface_on_several_hosts(stack, two):
+    stack("add", "host", "backend-0-1")
+    stack("add", "host", "interface", "backend-0-1", "mac=00:00:00:00:00:01",
+          "network=private")
+    assert stack("set", "host", "interface", "interface", "backend-*", "network=private",
+                 "interface=eth9").rc == 0
+    assert stack("list", "host", "interface", "backend-*", "output-format=col:interface").out \
+        == "eth1\neth9\neth9\n"
+
+
+def test_set_network(stack, two):
+    stack("add", "network", "fast", "address=10.0.0.0", "mask=8")
+    assert stack("set", "host", "interface", "network", two, "interface=eth1",
+                 "network=FAST") == Result(0, "", "")
+    assert rows(stack, two, col="network") == "private\nfast\n"
+    assert stack("set", "host", "interface", "network", two, "interface=eth1",
+                 "network=NULL").rc == 0
+    assert rows(stack, two, col="network") == "private\nNone\n"
+    before = snapshot()
+    error(stack("set", "host", "interface", "network", two, "interface=eth1", "network=nope"),
+          'network "nope" does not exist')
+    # eth0 keeps its address; on other it would clash with frontend-0-0's.
+    stack("add", "network", "other", "address=192.168.0.0", "mask=24")
+    stack("add", "host", "interface", "frontend-0-0", "interface=eth9", "ip=192.168.0.10",
+          "network=other")
+    before = snapshot()
+    error(stack("set", "host", "interface", "network", two, "interface=eth0", "network=other"),
+          "ip 192.168.0.10 exists on frontend-0-0")
+    assert snapshot() == before
+
+
+def test_set_default(stack, two):
+    assert stack("set", "host", "interface", "default", two, "interface=eth1") == \
+        Result(0, "", "")
+    assert rows(stack, two, col="default") == "None\nTrue\n"
+    assert stack("set", "host", "interface", "default", two, "interface=eth1",
+                 "default=false").rc == 0
+    assert rows(stack, two, col="default") == "None\nNone\n"
+    assert rows(stack, "frontend-0-0", col="default") == "True\n"
+
+
+@pytest.mark.parametrize("field", ["module", "options", "channel"])
+def test_set_nullable_text(stack, two, field):
+    assert stack("set", "host", "interface", field, two, "interface=eth0",
+                 f"{field}=value x") == Result(0, "", "")
+    assert field_of("eth0", field) == "value x"
+    assert stack("set", "host", "interface", field, two, "interface=eth0",
+                 f"{field}=NULL").rc == 0
+    assert field_of("eth0", field) is None
+
+
+def test_set_vlan(stack, two):
+    assert stack("set", "host", "interface", "vlan", two, "network=private", "vlan=7").rc == 0
+    assert field_of("eth0", "vlan") == 7
+    assert stack("set", "host", "interface", "vlan", two, "interface=eth0", "vlan=0").rc == 0
+    assert field_of("eth0", "vlan") is None
+    before = snapshot()
+    # The integer check comes after the selectors are checked.
+    error(stack("set", "host", "interface", "vlan", two, "interface=nope", "vlan=x"),
+          'interface "nope" does not exist for host "backend-0-0"')
+    error(stack("set", "host", "interface", "vlan", two, "interface=eth0", "vlan=x"),
+          '"vlan" parameter must be an integer', SET_USAGES["vlan"])
+    assert snapshot() == before
+
+
+# --- aliases -----------------------------------------------------------------------
+
+ALIAS_USAGE = "{host} {alias=string} {interface=string}"
+
+
+def test_aliases(stack, two):
+    for words in (("interface=eth0", "alias=b00"), ("interface=eth1", "alias=b00"),
+                  ("interface=eth1", "alias=fast")):
+        assert stack("add", "host", "interface", "alias", two, *words) == Result(0, "", "")
+    assert stack("list", "host", "interface", "alias") == Result(0, (
+        "HOST        ALIAS INTERFACE\n"
+        "backend-0-0 b00   eth0\n"
+        "backend-0-0 b00   eth1\n"
+        "backend-0-0 fast  eth1\n"), "")
+    assert stack("list", "host", "interface", "alias", two, "interface=eth0",
+                 "output-format=col:alias").out == "b00\n"
+    assert stack("remove", "host", "interface", "alias", two, "alias=b00",
+                 "interface=eth1") == Result(0, "", "")
+    assert stack("list", "host", "interface", "alias", "output-format=col:alias").out == \
+        "b00\nfast\n"
+    assert stack("remove", "host", "interface", "alias", two, "alias=nothing").rc == 0
+    assert stack("remove", "host", "interface", "alias", two).rc == 0
+    assert stack("list", "host", "interface", "alias") == Result(0, "", "")
+
+
+@pytest.mark.parametrize("words, text, usage", [
+    ((), '"host" argument is required', ALIAS_USAGE),
+    (("backend-0-0", "frontend-0-0"), '"host" argument must be unique', ALIAS_USAGE),
+    (("backend-0-0", "interface=eth0"), '"alias" parameter is required', ALIAS_USAGE),
+    (("backend-0-0", "alias=x"), '"interface" parameter is required', ALIAS_USAGE),
+    (("backend-0-0", "alias=frontend-0-0", "interface=eth0"), "hostname already in use", None),
+    (("backend-0-0", "alias=1234", "interface=eth0"), "aliases cannot be only numbers", None),
+    (("backend-0-0", "alias=10.1.1.1", "interface=eth0"), "aliases cannot be an IP address", None),
+    (("backend-0-0", "alias=b00", "interface=eth0"), 'alias "b00" exists', None),
+    (("backend-0-0", "alias=fe", "interface=eth0"), 'alias "fe" exists', None),
+    (("backend-0-0", "alias=x", "interface=eth5"), "interface does not exist", None),
+])
+def test_add_alias_errors(stack, two, words, text, usage):
+    stack("add", "host", "interface", "alias", two, "interface=eth0", "alias=b00")
+    stack("add", "host", "interface", "alias", "frontend-0-0", "interface=eth1", "alias=fe")
+    before = snapshot()
+    error(stack("add", "host", "interface", "alias", *words), text, usage)
+    assert snapshot() == before
+
+
+def test_alias_list_and_remove_errors(stack, two):
+    list_usage = "[host ...] [interface=string]"
+    error(stack("list", "host", "interface", "alias", "host=backend-0-0"), "Incorrect usage.",
+          list_usage)
+    error(stack("list", "host", "interface", "alias", "hosts=x"), "Incorrect usage.", list_usage)
+    usage = "{host} [alias=string] [interface=string]"
+    error(stack("remove", "host", "interface", "alias"), '"host" argument is required', usage)
+    error(stack("remove", "host", "interface", "alias", "backend-0-0", "frontend-0-0"),
+          '"host" argument must be unique', usage)
+
+
+# --- swap ------------------------------------------------------------------------
+
+SWAP_USAGE = "{host ...} {interfaces=string} [sync-config=boolean]"
+
+
+def test_swap(stack, two):
+    stack("set", "host", "interface", "module", two, "interface=eth0", "module=e1000")
+    assert stack("swap", "host", "interface", two, "interfaces=eth0,eth1") == Result(0, "", "")
+    assert stack("list", "host", "interface", two) == Result(0, (
+        "HOST        INTERFACE DEFAULT NETWORK MAC               IP           NAME MODULE VLAN "
+        "OPTIONS CHANNEL\n"
+        "backend-0-0 eth0      ------- ------- 00:11:22:33:44:55 ------------ ---- e1000  ---- "
+        "------- -------\n"
+        "backend-0-0 eth1      True    private 00:11:22:33:44:66 192.168.0.10 ---- ------ ---- "
+        "------- -------\n"), "")
+
+
+@pytest.mark.parametrize("words, text, usage", [
+    ((), '"host" argument is required', SWAP_USAGE),
+    (("backend-0-0",), '"interfaces" parameter is required', SWAP_USAGE),
+    (("backend-0-0", "interfaces=eth0"), "must supply exactly two interfaces", None),
+    (("backend-0-0", "interfaces=eth0,eth1,eth2"), "must supply exactly two interfaces", None),
+    (("backend-0-0", "interfaces=eth0,eth9"), "one or more of the interfaces are missing", None),
+    (("backend-0-0", "frontend-0-0", "interfaces=eth0,eth1"),
+     "one or more of the interfaces are missing", None),
+])
+def test_swap_errors(stack, two, words, text, usage):
+    before = snapshot()
+    error(stack("swap", "host", "interface", *words), text, usage)
+    assert snapshot() == before
+
+
+# --- query count ---------------------------------------------------------------------
+
+def make_hosts(start, count):
+    backend = m.Appliance.objects.get(name="backend")
+    box = m.Box.objects.get(name="default")
+    hosts = m.Host.objects.bulk_create([
+        m.Host(name=f"node-{n}", appliance=backend, box=box, rack="1", rank=str(n),
+               osaction="default", installaction="default")
+        for n in range(start, start + count)])
+    private = m.Network.objects.get(name="private")
+    m.Interface.objects.bulk_create([
+        m.Interface(host=h, device="eth0", mac=f"02:00:00:00:{n // 256:02x}:{n % 256:02x}",
+                    ip=f"10.{n // 65536}.{n // 256 % 256}.{n % 256}", network=private)
+        for n, h in enumerate(hosts, start)])
+
+
+@pytest.mark.parametrize("words", [(), ("node-*",), ("expanded=true",)])
+def test_list_query_count_does_not_grow_with_hosts(stack, words):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert stack("list", "host", "interface", *words, "output-format=null").rc == 0
+        return len(ctx.captured_queries)
+
+    stack("list", "host", "interface")  # first-use checks out of the way
+    make_hosts(0, 5)
+    few = count()
+    make_hosts(5, 700)
+    assert m.Host.objects.count() == 706
+    assert count() == few
+    assert few <= 10
+
+
+def test_real_process(stack_process):
+    assert stack_process("add", "host", "backend-0-0").rc == 0
+    r = stack_process("add", "host", "interface", "backend-0-0", "interface=eth0", "ip=auto",
+                      "network=private", "mac=00:11:22:33:44:55")
+    assert r == Result(0, "", "")
+    r = stack_process("list", "host", "interface", "backend-0-0", "output-format=col:ip")
+    assert r == Result(0, "192.168.0.1\n", "")
