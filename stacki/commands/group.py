@@ -68,7 +68,7 @@ class ListGroup(Command):
         members: dict[int, set[int]] = defaultdict(set)
         for group_id, host_id in Membership.objects.values_list("group_id", "host_id"):
             members[group_id].add(host_id)
-        hosts = all_hosts(id__in={h for ids in members.values() for h in ids}) if members else []
+        hosts = all_hosts(id__in=Membership.objects.values("host_id")) if members else []
         rows = [(g.name, " ".join(h.name for h in hosts if h.id in members[g.id]))
                 for g in groups]
         return Table(["group", "hosts"], rows)
