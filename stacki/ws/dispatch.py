@@ -16,7 +16,8 @@ from typing import Any
 from stacki.framework import errors
 from stacki.framework.command import Params, Resolved, resolve
 from stacki.framework.context import Context
-from stacki.framework.runner import run_resolved
+from stacki.framework.output import Table, objects
+from stacki.framework.runner import Outcome, run_resolved
 from stacki.ws import access, uploads
 
 log = logging.getLogger("stacki.ws")
@@ -101,8 +102,7 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
 
 def _execute(resolved: Resolved, ctx: Context) -> Reply:
     try:
-        outcome = run_resolved(resolved, ctx)
-        return Reply(200, output_body(outcome.render("json")))
+        return Reply(200, output_body(run_resolved(resolved, ctx)))
     except errors.HelpShown as exc:
         return Reply(200, {"Output": exc.text})
     except errors.ReadOnlyViolation as exc:
@@ -114,8 +114,13 @@ def _execute(resolved: Resolved, ctx: Context) -> Reply:
         return Reply(500, INTERNAL)
 
 
-def output_body(text: str) -> Any:
-    """JSON output parsed (to be re-serialised), other text as `Output`."""
+def output_body(outcome: Outcome) -> Any:
+    """What `output-format=json` prints, parsed: a table's rows as objects
+    (taken directly: the CLI's indented JSON is slow to produce and re-read),
+    other JSON text parsed, other text as `Output`, nothing as {}."""
+    if isinstance(outcome.result, Table):
+        return objects(outcome.result) if outcome.result.rows else {}
+    text = outcome.render("json")
     if not text.strip():
         return {}
     try:

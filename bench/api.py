@@ -1,0 +1,165 @@
+"""`list host` through the web service next to the same command in-process.
+
+    .venv/bin/python bench/api.py [--hosts 100] [--requests 1000] [--workers 1,2]
+
+A fresh STACKI_HOME gets 100 hosts. `stacki-ws` serves it on 127.0.0.1 with
+1 and then 2 gunicorn workers; as many client processes as workers send a
+bounded number of logged-in `POST /stack {"cmd": "list host"}` requests.
+Prints requests per second, p50/p99 latency, and the per-request overhead
+of the API (p50 of one client against one worker minus the in-process p50 of
+`run_command` + JSON rendering). Targets on 2 cores: >= 300 req/s,
+p99 <= 50 ms, overhead <= 3 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from common import PYTHON, add_hosts, fresh_home  # noqa: E402
+
+BODY = json.dumps({"cmd": "list host"}).encode()
+WARMUP = 20
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server = subprocess.Popen([PYTHON, "-m", "stacki.ws.server", "--bind", f"127.0.0.1:{port}",
+                               "--workers", str(workers)],
+                              env=dict(env, STACKI_WS_LOG_LEVEL="WARNING"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server, port
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("stacki-ws did not start")
+
+
+def login(port: int, home: Path) -> dict[str, str]:
+    """The CSRF/login dance; returns the headers of a logged-in request."""
+    import requests
+
+    creds = json.loads((home / "stacki-ws.cred").read_text())[0]
+    url = f"http://127.0.0.1:{port}/stack"
+    session = requests.Session()
+    session.get(url)
+    token = session.cookies["csrftoken"]
+    answer = session.post(url + "/login", headers={"X-CSRFToken": token},
+                          data={"USERNAME": creds["username"], "PASSWORD": creds["key"]})
+    answer.raise_for_status()
+    token, sessionid = session.cookies["csrftoken"], session.cookies["sessionid"]
+    return {"X-CSRFToken": token, "Cookie": f"csrftoken={token}; sessionid={sessionid}",
+            "Content-Type": "application/json"}
+
+
+def client(port: int, headers: dict[str, str], count: int, out: multiprocessing.Queue) -> None:
+    """Send `count` requests one after the other; report their latencies."""
+    latencies = []
+    for n in range(count + WARMUP):
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request("POST", "/stack", BODY, headers)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        if response.status != 200:
+            raise SystemExit(f"HTTP {response.status}: {data[:200]!r}")
+        if n >= WARMUP:
+            latencies.append(time.perf_counter() - started)
+    out.put(latencies)
+
+
+def through_api(env: dict[str, str], workers: int, count: int) -> tuple[float, list[float]]:
+    server, port = start(env, workers)
+    try:
+        headers = login(port, Path(env["HOME"]))
+        queue: multiprocessing.Queue = multiprocessing.Queue()
+        clients = [multiprocessing.Process(target=client, args=(port, headers, count, queue))
+                   for _ in range(workers)]
+        started = time.perf_counter()
+        for c in clients:
+            c.start()
+        latencies = [t for _ in clients for t in queue.get()]
+        wall = time.perf_counter() - started
+        for c in clients:
+            c.join()
+        return len(latencies) / wall, latencies
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def in_process(env: dict[str, str], count: int) -> list[float]:
+    """The same command through run_command and the JSON renderer, no HTTP."""
+    os.environ.update(env)
+    from stacki import home
+
+    home.setup()
+    from stacki.framework.context import Context
+    from stacki.framework.runner import run_command
+
+    ctx = Context.for_api("admin", True)
+    latencies = []
+    for n in range(count + WARMUP):
+        started = time.perf_counter()
+        json.loads(run_command(["list", "host", "output-format=json"], ctx).render())
+        if n >= WARMUP:
+            latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hosts", type=int, default=100)
+    parser.add_argument("--requests", type=int, default=1000, help="per client process")
+    parser.add_argument("--workers", default="1,2")
+    opts = parser.parse_args()
+    with fresh_home() as env:
+        add_hosts(env, opts.hosts - 1)  # plus the frontend
+        print(f"list host, {opts.hosts} hosts, {os.cpu_count()} CPUs")
+        results = {}
+        for workers in (int(w) for w in opts.workers.split(",")):
+            rate, latencies = through_api(env, workers, opts.requests)
+            results[workers] = latencies
+            print(f"  API, {workers} worker(s), {workers} client(s): {rate:7.1f} req/s  "
+                  f"p50 {percentile(latencies, .5) * 1000:6.2f} ms  "
+                  f"p99 {percentile(latencies, .99) * 1000:6.2f} ms")
+        local = in_process(env, opts.requests)
+        print(f"  in-process run_command:        {1 / statistics.mean(local):7.1f} calls/s "
+              f"p50 {percentile(local, .5) * 1000:6.2f} ms  "
+              f"p99 {percentile(local, .99) * 1000:6.2f} ms")
+        single = results.get(1) or next(iter(results.values()))
+        overhead = percentile(single, .5) - percentile(local, .5)
+        print(f"  API overhead per request (p50, one client): {overhead * 1000:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
