@@ -6,12 +6,21 @@ import pytest
 from stacki.framework import helptext
 from stacki.framework.command import _scan, registry
 
-COMMANDS = sorted(registry().commands.values(), key=lambda c: c.path)
+
+def _commands() -> list:
+    try:
+        return sorted(registry().commands.values(), key=lambda c: c.path)
+    except Exception:  # noqa: BLE001 - a module that does not import fails the test below
+        return []
+
+
+COMMANDS = _commands()
 
 
 def test_index_matches_a_fresh_scan():
     # The scan imports every command module: an import error fails here.
     assert _scan("stacki.commands") == registry().index
+    assert COMMANDS
 
 
 @pytest.mark.parametrize("cls", COMMANDS, ids=lambda c: c.path)
