@@ -83,6 +83,11 @@ def _transaction(cls: type[Command], ctx: Context) -> Iterator[None]:
             if ctx.readonly:
                 _set_readonly(vendor, True)
             yield
+            if ctx.readonly:
+                # Nothing to keep, and rolling back also ends PostgreSQL's
+                # read-only mode when this block is a savepoint of an outer
+                # transaction (which would otherwise stay read-only).
+                transaction.set_rollback(True)
     except DatabaseError as exc:
         if ctx.readonly and is_readonly_violation(exc):
             raise errors.ReadOnlyViolation() from exc
