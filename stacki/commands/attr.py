@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from stacki.commands.scoped import (
-    GLOBAL, Scope, ScopedCommand, derive, present, scoped_rows, target_fields)
+    GLOBAL,
+    Scope,
+    ScopedCommand,
+    derive,
+    present,
+    scoped_rows,
+    target_fields,
+)
 from stacki.framework import errors
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
@@ -165,7 +172,8 @@ class ListAttr(ScopedCommand):
 def attr_rows(by_owner: dict[str, dict[str, attrs.Attr]],
               skip: frozenset[str] = frozenset()) -> list[tuple]:
     """Rows sorted by owner, then attribute name (plain string order)."""
-    return [(owner, a.scope, a.type, name, a.value)
+    # Attr fields by position: this builds one row per host and attribute.
+    return [(owner, a[1], a[2], name, a[0])
             for owner in sorted(by_owner)
             for name, a in sorted(by_owner[owner].items()) if name not in skip]
 

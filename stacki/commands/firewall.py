@@ -9,8 +9,17 @@ from collections import defaultdict
 from typing import Any
 
 from stacki.commands.scoped import (
-    GLOBAL, SCOPES, Scope, ScopedCommand, derive, holders, scoped_rows, target_fields, target_id,
-    target_ids)
+    GLOBAL,
+    SCOPES,
+    Scope,
+    ScopedCommand,
+    ScopedRemove,
+    derive,
+    holders,
+    scoped_rows,
+    target_fields,
+    target_id,
+)
 from stacki.framework import errors
 from stacki.framework.command import Example, Param, Params
 from stacki.framework.output import Table
@@ -65,10 +74,7 @@ class AddFirewall(ScopedCommand):
                                 "Accepts port 8080 on {example}."),)
 
     def run(self, args: list[str], params: Params) -> None:
-        self.wrapper_needs_target(args)
-        scope = self.scope_of(params)
-        self.require_targets(scope, args)
-        targets = self.targets(scope, args, required=True)
+        scope, targets = self.write_targets(args, params)
         rule = rule_from(params)
         if holders(m.FirewallRule, scope, targets, name=rule["name"]):
             raise errors.CommandError(f'rule named "{rule["name"]}" already exists')
@@ -116,26 +122,18 @@ def network(name: str | None) -> m.Network | None:
     return found
 
 
-class RemoveFirewall(ScopedCommand):
+class RemoveFirewall(ScopedRemove):
     """Remove a global firewall rule by name."""
 
     path = "remove firewall"
     params = (Param("rulename", optional=False, help="Name of the rule."),)
+    model, param, field = m.FirewallRule, "rulename", "name"
+    missing = 'rule named "{}" does not exist'
     examples = (Example("remove firewall rulename=PUBLIC-SSH", "Removes the rule PUBLIC-SSH."),)
     related = ("add firewall", "list firewall")
     wrapper_doc = """Remove a firewall rule of one or more {plural}."""
     wrapper_examples = (Example("remove {scope} firewall {example} rulename=WEB",
                                 "Removes the rule WEB of {example}."),)
-
-    def run(self, args: list[str], params: Params) -> None:
-        self.wrapper_needs_target(args)
-        scope = self.scope_of(params)
-        self.require_targets(scope, args)
-        targets = self.targets(scope, args, required=True)
-        name = params.require("rulename")
-        if holders(m.FirewallRule, scope, targets, name=name) != target_ids(scope, targets):
-            raise errors.CommandError(f'rule named "{name}" does not exist')
-        scoped_rows(m.FirewallRule, scope, targets).filter(name=name).delete()
 
 
 class ListFirewall(ScopedCommand):

@@ -6,8 +6,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from stacki.commands.scoped import (
-    GLOBAL, SCOPES, Scope, ScopedCommand, derive, holders, scoped_rows, target_fields, target_id,
-    target_ids)
+    GLOBAL,
+    SCOPES,
+    Scope,
+    ScopedCommand,
+    ScopedRemove,
+    derive,
+    holders,
+    scoped_rows,
+    target_fields,
+    target_id,
+)
 from stacki.framework import errors
 from stacki.framework.command import Arg, Example, Param, Params
 from stacki.framework.output import Table
@@ -42,10 +51,7 @@ class AddRoute(ScopedCommand):
                                 "Routes 10.2.0.1 through the private network for {example}."),)
 
     def run(self, args: list[str], params: Params) -> None:
-        self.wrapper_needs_target(args)
-        scope = self.scope_of(params)
-        self.require_targets(scope, args)
-        targets = self.targets(scope, args, required=True)
+        scope, targets = self.write_targets(args, params)
         address, gateway = params.require("address"), params.require("gateway")
         subnet = m.Network.objects.filter(name=gateway).first()
         if holders(m.Route, scope, targets, address=address):
@@ -57,27 +63,19 @@ class AddRoute(ScopedCommand):
             for t in targets)
 
 
-class RemoveRoute(ScopedCommand):
+class RemoveRoute(ScopedRemove):
     """Remove a global route."""
 
     path = "remove route"
     params = (Param("address", optional=False, help="Address of the route."),)
     host_params = (SYNCNOW,)
+    model, param, field = m.Route, "address", "address"
+    missing = 'route with address "{}" does not exist'
     examples = (Example("remove route address=10.1.0.0", "Removes the global route to 10.1.0.0."),)
     related = ("add route", "list route")
     wrapper_doc = """Remove a route of one or more {plural}."""
     wrapper_examples = (Example("remove {scope} route {example} address=10.2.0.1",
                                 "Removes the route to 10.2.0.1 of {example}."),)
-
-    def run(self, args: list[str], params: Params) -> None:
-        self.wrapper_needs_target(args)
-        scope = self.scope_of(params)
-        self.require_targets(scope, args)
-        targets = self.targets(scope, args, required=True)
-        address = params.require("address")
-        if holders(m.Route, scope, targets, address=address) != target_ids(scope, targets):
-            raise errors.CommandError(f'route with address "{address}" does not exist')
-        scoped_rows(m.Route, scope, targets).filter(address=address).delete()
 
 
 class ListRoute(ScopedCommand):

@@ -8,8 +8,9 @@ extra parameters) and in its fixed scope, so every scope shares one code path.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -146,6 +147,13 @@ class ScopedCommand(Command):
         if scope.name != "global" and not args:
             raise errors.ArgRequired()
 
+    def write_targets(self, args: list[str], params: Params) -> tuple[Scope, list]:
+        """The scope and targets of a command that adds or removes rows."""
+        self.wrapper_needs_target(args)
+        scope = self.scope_of(params)
+        self.require_targets(scope, args)
+        return scope, self.targets(scope, args, required=True)
+
     def targets(self, scope: Scope, args: list[str], *, required: bool = False) -> list:
         """The target objects of `args` ([None] at global scope); no args: all
         targets. `required`: hosts expanding to nothing are an error."""
@@ -156,6 +164,22 @@ class ScopedCommand(Command):
         if scope.name == "host":
             return self.hosts(args, required=required)
         return select_objects(scope.model, args, scope.kind, sort=scope.sort, alias=scope.name)
+
+
+class ScopedRemove(ScopedCommand):
+    """Remove rows named by one parameter; each target must hold one."""
+
+    model: ClassVar[type[models.Model]]
+    param: ClassVar[str]  # the parameter naming the row
+    field: ClassVar[str]  # the field it is matched with
+    missing: ClassVar[str]  # the error, formatted with the parameter's value
+
+    def run(self, args: list[str], params: Params) -> None:
+        scope, targets = self.write_targets(args, params)
+        match = {self.field: params.require(self.param)}
+        if holders(self.model, scope, targets, **match) != target_ids(scope, targets):
+            raise errors.CommandError(self.missing.format(*match.values()))
+        scoped_rows(self.model, scope, targets).filter(**match).delete()
 
 
 def derive(base: type[ScopedCommand], namespace: dict[str, Any]) -> None:

@@ -10,10 +10,10 @@ row, whatever the number of hosts, then one pass in Python.
 from __future__ import annotations
 
 import fnmatch
-import ipaddress
 import re
 from collections import defaultdict
-from typing import Any, Callable, Iterable, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from django.db import models
 from django.db.models import Q
@@ -198,6 +198,8 @@ def global_intrinsics() -> dict[str, Attr]:
 
 def _network_facts(net: str, ip: str | None, name: str, zone: str, address: str,
                    mask: str) -> dict[str, Any]:
+    import ipaddress  # only the frontend's networks need it; keeps start-up light
+
     try:
         prefix = str(ipaddress.IPv4Network(f"{address}/{mask}", strict=False).prefixlen)
     except ValueError:
@@ -274,9 +276,15 @@ def consts_win(host_attrs: dict[str, Attr]) -> bool:
 
 
 def overlay(merged: dict[str, Attr], consts: dict[str, Attr], win: bool,
-            match: Callable[[str], bool]) -> None:
+            match: Callable[[str], bool] | None = None) -> None:
+    """Put intrinsics over stored attrs (`win`) or only where none is stored."""
+    if match is None and win:
+        merged.update(consts)
+        return
     for name, attr in consts.items():
-        if match(name) and (win or name not in merged):
+        if match is not None and not match(name):
+            continue
+        if win or name not in merged:
             merged[name] = attr
 
 
@@ -287,7 +295,7 @@ def resolve(hosts: list[m.Host], *, shadow: bool = True, var: bool = True, const
 
     `hosts` need appliance, box__os and environment loaded (select_related).
     """
-    match = name_matcher(pattern)
+    match = None if pattern is None else name_matcher(pattern)
     layers: dict[tuple[str, int | None], dict[str, Attr]] = {}
     if var and hosts:
         grouped = stored_rows(m.Attribute, wanted_for(hosts), ATTR_FIELDS,
@@ -305,7 +313,7 @@ def resolve(hosts: list[m.Host], *, shadow: bool = True, var: bool = True, const
                 merged.update(layer)
                 if key[0] == "host":
                     own = layer
-        if pattern is not None:
+        if match is not None:
             merged = {k: a for k, a in merged.items() if match(k)}
         if const:
             win = consts_win(own)

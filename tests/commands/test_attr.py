@@ -1,16 +1,17 @@
-import json
 import random
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from stacki.framework.command import resolve
 from stacki.framework.context import Context
 from stacki.framework.runner import run_command
 from stacki.inventory import attrs
 from stacki.inventory import models as m
+from tests.commands import scopes
+from tests.commands.scopes import TARGETS, as_json, bulk_backends, error, query_counts
 from tests.conftest import Result
+
+backend, in_test = scopes.backend, scopes.in_test  # fixtures
 
 SET_USAGE = "{attr=string} {value=string} [shadow=boolean]"
 USAGES = {
@@ -27,29 +28,10 @@ USAGES = {
        for scope in ("os", "appliance", "environment", "host")},
     **{f"list {scope} attr": f"[{scope}]" for scope in ("os", "appliance", "environment")},
 }
-TARGETS = {"os": "redhat", "appliance": "backend", "environment": "test", "host": "backend-0-0"}
 
 
-def error(r, text, usage=None):
-    assert r == Result(255, "", f"error - {text}\n" + (f"{usage}\n" if usage is not None else ""))
 
 
-def as_json(r):
-    assert r.rc == 0, r.err
-    return json.loads(r.out) if r.out else []
-
-
-@pytest.fixture
-def backend(stack):
-    assert stack("add", "host", "backend-0-0") == Result(0, "", "")
-    return m.Host.objects.get(name="backend-0-0")
-
-
-@pytest.fixture
-def environment(backend):
-    env = m.Environment.objects.create(name="test")
-    m.Host.objects.filter(id=backend.id).update(environment=env)
-    return env
 
 
 @pytest.mark.parametrize("path, usage", sorted(USAGES.items()))
@@ -157,7 +139,7 @@ def test_error_writes_nothing(stack, backend):
 
 
 @pytest.mark.parametrize("scope", ["os", "appliance", "environment", "host"])
-def test_set_list_remove_at_each_scope(stack, environment, scope):
+def test_set_list_remove_at_each_scope(stack, in_test, scope):
     target = TARGETS[scope]
     assert stack("set", scope, "attr", target, "attr=test.x", "value=1") == Result(0, "", "")
     r = stack("list", scope, "attr", target, "attr=test.*", "resolve=false", "output-format=json")
@@ -193,7 +175,7 @@ def test_remove_glob_and_missing(stack):
     assert stack("set", "attr", "attr=os", "value=") == Result(0, "", "")
 
 
-def test_scope_resolving(stack, environment):
+def test_scope_resolving(stack, in_test):
     for words in (
         ("add", "attr", "attr=test.global", "value=test_1"),
         ("add", "appliance", "attr", "backend", "attr=test.appliance", "value=test_2"),
@@ -229,7 +211,7 @@ def test_host_rows_sorted_by_name_not_cluster_order(stack, backend):
                           "frontend-0-0 host  const hostname frontend-0-0\n", "")
 
 
-def test_host_intrinsics(stack, environment):
+def test_host_intrinsics(stack, in_test):
     r = stack("list", "host", "attr", "backend-0-0", "const=true", "var=false",
               "output-format=json")
     values = {row["attr"]: row["value"] for row in as_json(r)}
@@ -270,7 +252,10 @@ def test_resolve_false_shows_host_scope_only(stack, backend):
 
 def test_shadow_and_var_switches(stack, backend):
     stack("set", "host", "attr", "backend-0-0", "attr=s", "value=1", "shadow=true")
-    listed = lambda *w: stack("list", "host", "attr", "backend-0-0", "attr=s", *w).out  # noqa
+
+    def listed(*w):
+        return stack("list", "host", "attr", "backend-0-0", "attr=s", *w).out
+
     assert "shadow" in listed()
     assert listed("shadow=false") == ""
     assert listed("var=false") == ""
@@ -330,11 +315,11 @@ def test_resolution_is_most_specific_scope():
     """Random assignments of one name to random scopes: every host resolves to
     the value of its most specific scope holding the name."""
     rng = random.Random(20240611)
-    backend, default = m.Appliance.objects.get(name="backend"), m.Box.objects.get(name="default")
+    app, default = m.Appliance.objects.get(name="backend"), m.Box.objects.get(name="default")
     sles_box = m.Box.objects.create(name="slesbox", os=m.OS.objects.get(name="sles"))
     envs = [m.Environment.objects.create(name=f"env{i}") for i in range(3)]
     hosts = m.Host.objects.bulk_create([
-        m.Host(name=f"node-{i}", appliance=rng.choice([backend, m.Appliance.objects.get(
+        m.Host(name=f"node-{i}", appliance=rng.choice([app, m.Appliance.objects.get(
             name="builder")]), box=rng.choice([default, sles_box]),
             environment=rng.choice(envs + [None]), rack="1", rank=str(i), boot="os")
         for i in range(12)])
@@ -362,28 +347,15 @@ def test_resolution_is_most_specific_scope():
             assert (got.value if got else None) == expected, (round_, h.name)
 
 
-def _add_hosts(count, start=0):
-    app, box = m.Appliance.objects.get(name="backend"), m.Box.objects.get(name="default")
-    env = m.Environment.objects.get_or_create(name="bulk")[0]
-    m.Host.objects.bulk_create([
-        m.Host(name=f"backend-9-{i}", appliance=app, box=box, rack="9", rank=str(i),
-               environment=env if i % 2 else None, boot="os") for i in range(start, start + count)])
-    hosts = m.Host.objects.filter(name__startswith="backend-9-")
-    m.Attribute.objects.bulk_create([
-        m.Attribute(scope="host", host=h, name="bulk", value=h.name) for h in hosts
-        if not m.Attribute.objects.filter(host=h).exists()])
-
-
-def _queries(words):
-    with CaptureQueriesContext(connection) as captured:
-        run_command(words).render()
-    return len(captured)
-
-
 def test_list_host_attr_queries_do_not_grow():
+    def add(start, count):
+        m.Attribute.objects.bulk_create([
+            m.Attribute(scope="host", host=h, name="bulk", value=h.name)
+            for h in bulk_backends(start, count)])
+
     words = ("list host attr", "list host attr a:backend", "list host attr backend-9-1",
              "list host attr display=common", "list host attr attr=bulk")
-    _add_hosts(5)
-    small = {w: _queries(w.split()) for w in words}
-    _add_hosts(600, start=5)
-    assert {w: _queries(w.split()) for w in words} == small
+    add(0, 5)
+    small = query_counts(words)
+    add(5, 600)
+    assert query_counts(words) == small

@@ -1,14 +1,14 @@
-import json
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from stacki.framework.command import resolve
-from stacki.framework.runner import run_command
 from stacki.inventory import models as m
+from tests.commands import scopes
+from tests.commands.scopes import TARGETS, as_json, bulk_backends, error, query_counts
 from tests.conftest import Result
+
+backend, in_test = scopes.backend, scopes.in_test  # fixtures
 
 PARAMS = ("{action=string} {chain=string} {protocol=string} {service=string} [comment=string] "
           "[flags=string] [network=string] [output-network=string] [rulename=string] "
@@ -22,7 +22,6 @@ USAGES = {
     **{f"list {s} firewall": f"[{s} ...]" for s in SCOPES},
     **{f"remove {s} firewall": f"{{{s} ...}} {{rulename=string}}" for s in SCOPES},
 }
-TARGETS = {"os": "redhat", "appliance": "backend", "environment": "test", "host": "backend-0-0"}
 RULE = ("service=1234", "chain=INPUT", "action=ACCEPT", "protocol=TCP")
 DEFAULTS = [
     ("LOOPBACK-NET", "all", "all", "ACCEPT", None, "-i lo",
@@ -66,13 +65,6 @@ INGRESS = intrinsic("STACKI-FRONTEND-INGRESS-private", "all", "all", "-s 192.168
                     "Accept all frontend traffic")
 
 
-def error(r, text, usage=None):
-    assert r == Result(255, "", f"error - {text}\n" + (f"{usage}\n" if usage is not None else ""))
-
-
-def as_json(r):
-    assert r.rc == 0, r.err
-    return json.loads(r.out) if r.out else []
 
 
 def listed(stack, *words):
@@ -84,13 +76,6 @@ def host_rows(stack, host):
     assert {row.pop("host") for row in rows} == {host}
     return rows
 
-
-@pytest.fixture
-def backend(stack):
-    assert stack("add", "host", "backend-0-0") == Result(0, "", "")
-    env = m.Environment.objects.create(name="test")
-    m.Host.objects.filter(name="backend-0-0").update(environment=env)
-    return m.Host.objects.get(name="backend-0-0")
 
 
 @pytest.mark.parametrize("path, usage", sorted(USAGES.items()))
@@ -197,7 +182,7 @@ def test_bad_targets(stack):
 
 
 @pytest.mark.parametrize("scope", SCOPES)
-def test_add_list_remove_at_each_scope(stack, backend, scope):
+def test_add_list_remove_at_each_scope(stack, in_test, scope):
     target = TARGETS[scope]
     assert stack("add", scope, "firewall", target, *RULE, "rulename=R") == Result(0, "", "")
     error(stack("add", scope, "firewall", target, *RULE, "rulename=R"),
@@ -231,7 +216,7 @@ def test_backend_intrinsic_rules(stack, backend):
     assert host_rows(stack, "backend-0-0") == DEFAULT_RULES
 
 
-def test_scope_overriding(stack, backend):
+def test_scope_overriding(stack, in_test):
     scopes = (("", ""), ("appliance", "backend"), ("os", "redhat"), ("environment", "test"),
               ("host", "backend-0-0"))
     for n, (scope, target) in enumerate(scopes, start=1):
@@ -260,22 +245,10 @@ def test_order_by_table_and_action(stack):
 
 
 def test_list_host_firewall_queries_do_not_grow(stack):
-    app, box = m.Appliance.objects.get(name="backend"), m.Box.objects.get(name="default")
-
-    def add(start, count):
-        m.Host.objects.bulk_create([
-            m.Host(name=f"backend-9-{i}", appliance=app, box=box, rack="9", rank=str(i),
-                   boot="os") for i in range(start, start + count)])
-
-    def queries(words):
-        with CaptureQueriesContext(connection) as captured:
-            run_command(words.split()).render()
-        return len(captured)
-
-    add(0, 5)
+    bulk_backends(0, 5)
     stack("add", "host", "firewall", "backend-9-1", *RULE, "rulename=one")
     words = ("list host firewall", "list host firewall a:backend", "list host firewall backend-9-1")
-    small = {w: queries(w) for w in words}
-    add(5, 600)
+    small = query_counts(words)
+    bulk_backends(5, 600)
     stack("add", "host", "firewall", "backend-9-*", *RULE, "rulename=many")
-    assert {w: queries(w) for w in words} == small
+    assert query_counts(words) == small

@@ -1,13 +1,12 @@
-import json
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from stacki.framework.command import resolve
-from stacki.framework.runner import run_command
 from stacki.inventory import models as m
+from tests.commands import scopes
+from tests.commands.scopes import TARGETS, as_json, bulk_backends, error, query_counts
 from tests.conftest import Result
+
+backend, in_test = scopes.backend, scopes.in_test  # fixtures
 
 PARAMS = "{address=string} {gateway=string} [interface=string] [netmask=string]"
 SCOPES = ("os", "appliance", "environment", "host")
@@ -22,7 +21,6 @@ USAGES = {
     **{f"list {s} route": f"[{s} ...]" for s in SCOPES[:3]},
     **{f"remove {s} route": f"{{{s} ...}} {{address=string}}" for s in SCOPES[:3]},
 }
-TARGETS = {"os": "redhat", "appliance": "backend", "environment": "test", "host": "backend-0-0"}
 FRESH = [
     {"network": "224.0.0.0", "netmask": "255.255.255.0", "gateway": None, "subnet": "private",
      "interface": None},
@@ -31,21 +29,7 @@ FRESH = [
 ]
 
 
-def error(r, text, usage=None):
-    assert r == Result(255, "", f"error - {text}\n" + (f"{usage}\n" if usage is not None else ""))
 
-
-def as_json(r):
-    assert r.rc == 0, r.err
-    return json.loads(r.out) if r.out else []
-
-
-@pytest.fixture
-def backend(stack):
-    assert stack("add", "host", "backend-0-0") == Result(0, "", "")
-    env = m.Environment.objects.create(name="test")
-    m.Host.objects.filter(name="backend-0-0").update(environment=env)
-    return m.Host.objects.get(name="backend-0-0")
 
 
 @pytest.mark.parametrize("path, usage", sorted(USAGES.items()))
@@ -104,7 +88,7 @@ def test_bad_targets(stack):
 
 
 @pytest.mark.parametrize("scope", SCOPES)
-def test_add_list_remove_at_each_scope(stack, backend, scope):
+def test_add_list_remove_at_each_scope(stack, in_test, scope):
     target = TARGETS[scope]
     assert stack("add", scope, "route", target, "address=10.9.0.0", "netmask=255.255.0.0",
                  "gateway=10.0.0.1") == Result(0, "", "")
@@ -148,7 +132,7 @@ def test_list_os_route_owner_column(stack):
     assert stack("list", "environment", "route") == Result(0, "", "")
 
 
-def test_host_scope_resolving(stack, backend):
+def test_host_scope_resolving(stack, in_test):
     for scope, address in (("", "3"), ("appliance backend", "4"), ("os redhat", "5"),
                            ("environment test", "6"), ("host backend-0-0", "7")):
         for addr in (f"192.168.0.{address}", "192.168.0.8"):
@@ -197,24 +181,13 @@ def test_host_routes_of_other_hosts_stay_out(stack, backend):
 
 
 def test_list_host_route_queries_do_not_grow():
-    app, box = m.Appliance.objects.get(name="backend"), m.Box.objects.get(name="default")
-
     def add(start, count):
-        m.Host.objects.bulk_create([
-            m.Host(name=f"backend-9-{i}", appliance=app, box=box, rack="9", rank=str(i),
-                   boot="os") for i in range(start, start + count)])
         m.Route.objects.bulk_create([
             m.Route(scope="host", host=h, address="10.0.0.1", netmask="255.255.255.255")
-            for h in m.Host.objects.filter(name__startswith="backend-9-").exclude(
-                id__in=m.Route.objects.filter(scope="host").values("host_id"))])
-
-    def queries(words):
-        with CaptureQueriesContext(connection) as captured:
-            run_command(words.split()).render()
-        return len(captured)
+            for h in bulk_backends(start, count)])
 
     add(0, 5)
     words = ("list host route", "list host route backend-9-1", "list host route a:backend")
-    small = {w: queries(w) for w in words}
+    small = query_counts(words)
     add(5, 600)
-    assert {w: queries(w) for w in words} == small
+    assert query_counts(words) == small
