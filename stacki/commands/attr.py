@@ -9,6 +9,7 @@ from stacki.commands.scoped import (
     GLOBAL,
     Scope,
     ScopedCommand,
+    batches,
     derive,
     present,
     scoped_rows,
@@ -38,11 +39,12 @@ class AttrWriter(ScopedCommand):
             raise errors.CommandError(f'invalid attr name "{name}"')
         targets = self.targets(scope, args, required=True)
         match = attrs.name_matcher(name)
-        rows = scoped_rows(m.Attribute, scope, targets).values_list("id", "name")
-        doomed = [pk for pk, attr in rows if match(attr)]
+        doomed = [pk for rows in scoped_rows(m.Attribute, scope, targets)
+                  for pk, attr in rows.values_list("id", "name") if match(attr)]
         if doomed and not self.overwrite:
             raise errors.CommandError(f'attr "{name}" already exists')
-        m.Attribute.objects.filter(id__in=doomed).delete()
+        for batch in batches(doomed):
+            m.Attribute.objects.filter(id__in=batch).delete()
         if value:
             shadow = params.flag("shadow")
             m.Attribute.objects.bulk_create(

@@ -172,7 +172,9 @@ def rule_key(row: tuple) -> tuple[int, int]:
 
 def scope_rules(scope: Scope, targets: list) -> list[tuple]:
     by_target: dict[int | None, list[tuple]] = defaultdict(list)
-    for row in scoped_rows(m.FirewallRule, scope, targets).values_list(target_id(scope), *FIELDS):
+    stored = (row for rows in scoped_rows(m.FirewallRule, scope, targets)
+              for row in rows.values_list(target_id(scope), *FIELDS))
+    for row in stored:
         by_target[None if scope is GLOBAL else row[0]].append(row[1:])
     rows = []
     for target in targets:

@@ -112,8 +112,9 @@ class ListRoute(ScopedCommand):
 def scope_routes(scope: Scope, targets: list) -> list[tuple]:
     """Rows of the routes stored at these targets: by target, then address."""
     by_target: dict[int | None, list[tuple]] = defaultdict(list)
-    query = scoped_rows(m.Route, scope, targets).values_list(target_id(scope), *FIELDS, "id")
-    for row in sorted(query, key=lambda row: (row[1], row[-1])):
+    stored = [row for rows in scoped_rows(m.Route, scope, targets)
+              for row in rows.values_list(target_id(scope), *FIELDS, "id")]
+    for row in sorted(stored, key=lambda row: (row[1], row[-1])):
         by_target[None if scope is GLOBAL else row[0]].append(row[1:6])
     rows = []
     for target in targets:

@@ -75,19 +75,23 @@ def target_id(scope: Scope) -> str:
     return "id" if scope.name == "global" else f"{scope.name}_id"
 
 
-def batches(targets: list) -> Iterator[list]:
-    """Targets in slices small enough for an `IN (...)` list on every database."""
-    for start in range(0, max(len(targets), 1), IN_LIMIT):
-        yield targets[start:start + IN_LIMIT]
+def batches(items: list) -> Iterator[list]:
+    """Slices small enough for an `IN (...)` list on every database."""
+    for start in range(0, max(len(items), 1), IN_LIMIT):
+        yield items[start:start + IN_LIMIT]
 
 
 def scoped_rows(model: type[models.Model], scope: Scope, targets: list,
-                extra: Q | None = None) -> models.QuerySet:
-    """A query for the rows stored at these targets, whatever their number."""
-    query = Q(pk__in=[])
+                **match: Any) -> Iterator[models.QuerySet]:
+    """Queries for the rows stored at these targets, one per batch of
+    targets: a command over many hosts never builds an oversized statement."""
     for batch in batches(targets):
-        query |= target_q(scope, batch)
-    return model.objects.filter(query & extra if extra is not None else query)
+        yield model.objects.filter(target_q(scope, batch), **match)
+
+
+def delete_rows(model: type[models.Model], scope: Scope, targets: list, **match: Any) -> None:
+    for rows in scoped_rows(model, scope, targets, **match):
+        rows.delete()
 
 
 def target_ids(scope: Scope, targets: list) -> set[int | None]:
@@ -97,10 +101,13 @@ def target_ids(scope: Scope, targets: list) -> set[int | None]:
 def holders(model: type[models.Model], scope: Scope, targets: list,
             **match: Any) -> set[int | None]:
     """The targets (ids; None at global scope) holding a row like `match`."""
-    rows = scoped_rows(model, scope, targets).filter(**match)
-    if scope is GLOBAL:
-        return {None} if rows.exists() else set()
-    return set(rows.values_list(target_id(scope), flat=True))
+    found: set[int | None] = set()
+    for rows in scoped_rows(model, scope, targets, **match):
+        if scope is GLOBAL:
+            found |= {None} if rows.exists() else set()
+        else:
+            found |= set(rows.values_list(target_id(scope), flat=True))
+    return found
 
 
 class ScopedCommand(Command):
@@ -179,7 +186,7 @@ class ScopedRemove(ScopedCommand):
         match = {self.field: params.require(self.param)}
         if holders(self.model, scope, targets, **match) != target_ids(scope, targets):
             raise errors.CommandError(self.missing.format(*match.values()))
-        scoped_rows(self.model, scope, targets).filter(**match).delete()
+        delete_rows(self.model, scope, targets, **match)
 
 
 def derive(base: type[ScopedCommand], namespace: dict[str, Any]) -> None:

@@ -359,3 +359,12 @@ def test_list_host_attr_queries_do_not_grow():
     small = query_counts(words)
     add(5, 600)
     assert query_counts(words) == small
+
+
+def test_set_and_remove_over_many_hosts(stack):
+    bulk_backends(0, 700)
+    assert stack("set", "host", "attr", "backend-9-*", "attr=x", "value=1") == Result(0, "", "")
+    assert m.Attribute.objects.filter(scope="host", name="x").count() == 700
+    error(stack("add", "host", "attr", "a:backend", "attr=x", "value=2"), 'attr "x" already exists')
+    assert stack("remove", "host", "attr", "a:backend", "attr=x") == Result(0, "", "")
+    assert not m.Attribute.objects.filter(name="x").exists()
