@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django.db.models import Q
 
 from stacki.framework import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params, registry
+from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.home import frontend_name
 from stacki.inventory import models as m
@@ -137,7 +137,7 @@ def host_ids(hosts: list[m.Host]) -> list[int]:
 
 
 class RemoveHost(Command):
-    """Remove hosts from the cluster.
+    """Remove hosts from the cluster, then run sync config.
 
     Their interfaces, aliases, group memberships, boot settings and
     host-scoped attributes, routes and firewall rules go with them. The
@@ -160,8 +160,7 @@ class RemoveHost(Command):
                 raise errors.CommandError(f'cannot remove "{h.name}"')
         # Interfaces, aliases, memberships and host-scoped rows cascade.
         m.Host.objects.filter(id__in=host_ids(hosts)).delete()
-        if registry().get(("sync", "config")) is not None:
-            self.call(["sync", "config"])
+        self.call(["sync", "config"])
 
 
 class SetHostField(Command):

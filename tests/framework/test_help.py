@@ -88,7 +88,7 @@ def test_command_help_text(stack):
     r = stack("remove", "host", "help")
     assert r.rc == 255 and r.err == ""
     assert r.out.startswith(
-        "stack remove host {host ...}\n\nDescription\nRemove hosts from the cluster.\n")
+        "stack remove host {host ...}\n\nDescription\nRemove hosts from the cluster, then run sync config.\n")
     assert "\n\t# stack remove host backend-0-0\n" in r.out
     assert stack("list", "host", "boot", "help").out.count("\t$ stack list host boot") == 1
 
