@@ -130,7 +130,7 @@ class ScopedCommand(Command):
     @classmethod
     def arg_for(cls, scope: Scope) -> Arg:
         help_text = f"Names of {scope.plural}." if cls.target_arg != "single" else \
-            f"A {scope.kind} name or selection."
+            f"Which {scope.plural} (names or patterns); all when omitted."
         return Arg(scope.name, optional=cls.target_arg != "required",
                    repeat=cls.target_arg != "single", help=help_text)
 
