@@ -42,6 +42,8 @@ SWAPPED = ("device", "mac", "module", "options")
 
 HOST_ARG = (Arg("host", help="A single host name."),)
 HOSTS_ARG = (Arg("host", repeat=True, help="One or more host names or selections."),)
+ANY_HOSTS = (Arg("host", optional=True, repeat=True,
+                 help="Host names or selections; none lists every host."),)
 
 
 # --- values -------------------------------------------------------------------
@@ -303,8 +305,7 @@ class ListHostInterface(Command):
     """
 
     path = "list host interface"
-    args = (Arg("host", optional=True, repeat=True,
-                help="Host names or selections; none lists every host."),)
+    args = ANY_HOSTS
     examples = (
         Example("list host interface backend-0-0", "Lists the interfaces of backend-0-0."),
         Example("list host interface a:backend expanded=true",
@@ -504,8 +505,7 @@ class ListHostInterfaceAlias(Command):
     """List the aliases of host interfaces."""
 
     path = "list host interface alias"
-    args = (Arg("host", optional=True, repeat=True,
-                help="Host names or selections; none lists every host."),)
+    args = ANY_HOSTS
     params = (Param("interface", help="Only the aliases of this device."),)
     examples = (Example("list host interface alias backend-0-0 interface=eth0",
                         "Lists the aliases of eth0 of backend-0-0."),)

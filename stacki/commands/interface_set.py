@@ -40,10 +40,6 @@ SELECTOR_HELP = {
 }
 
 
-def selector_params(names: tuple[str, ...]) -> tuple[Param, ...]:
-    return tuple(Param(n, help=SELECTOR_HELP[n]) for n in names)
-
-
 def selected(hosts: list[m.Host], by_host: dict[int, list[m.Interface]], params: Params,
              selectors: tuple[str, ...]) -> list[m.Interface]:
     """The interfaces the selector parameters name on every host (all must exist)."""
@@ -66,13 +62,29 @@ def selected(hosts: list[m.Host], by_host: dict[int, list[m.Interface]], params:
 
 
 class SetHostInterfaceField(Command):
-    """Base of the family. Subclasses name the field and how its value is read."""
+    """Base of the family. Subclasses name the field, its parameter and how the
+    value is read; the arguments and parameter declarations are derived from that."""
 
     field: ClassVar[str] = ""
+    # The value parameter: its name (default: the field), type, help, whether optional.
+    param: ClassVar[str] = ""
+    value_type: ClassVar[str] = "string"
+    value_help: ClassVar[str] = ""
+    value_optional: ClassVar[bool] = False
     selectors: ClassVar[tuple[str, ...]] = ("interface", "mac", "network")
     single: ClassVar[bool] = False
     # Whether `field=` (empty) is a value (it clears) rather than a missing parameter.
     empty_clears: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.path:
+            cls.param = cls.param or cls.field
+            cls.args = HOST_ARG if cls.single else HOSTS_ARG
+            cls.params = (
+                Param(cls.param, cls.value_type, optional=cls.value_optional, help=cls.value_help),
+                *(Param(n, help=SELECTOR_HELP[n]) for n in cls.selectors),
+            )
 
     def run(self, args: list[str], params: Params) -> None:
         hosts = [one_host(self, args)] if self.single else some_hosts(self, args)
@@ -86,13 +98,10 @@ class SetHostInterfaceField(Command):
 
     def raw(self, params: Params) -> str | None:
         if not self.empty_clears:
-            return params.require(self.value_name())
-        if self.value_name() not in params:
-            raise errors.ParamRequired(self.value_name())
-        return params[self.value_name()]
-
-    def value_name(self) -> str:
-        return self.field
+            return params.require(self.param)
+        if self.param not in params:
+            raise errors.ParamRequired(self.param)
+        return params[self.param]
 
     def early(self, raw: Any) -> Any:
         """The value, checked before the selectors are."""
@@ -126,9 +135,7 @@ class SetHostInterfaceIp(SetHostInterfaceField):
     field = "ip"
     single = True
     empty_clears = True
-    args = HOST_ARG
-    params = (Param("ip", optional=False, help="An IPv4 address, AUTO or NULL."),
-              *selector_params(("interface", "mac", "network")))
+    value_help = "An IPv4 address, AUTO or NULL."
     examples = (Example("set host interface ip backend-0-0 interface=eth1 ip=192.168.0.10",
                         "Gives eth1 of backend-0-0 the address 192.168.0.10."),)
 
@@ -159,9 +166,7 @@ class SetHostInterfaceMac(SetHostInterfaceField):
     single = True
     empty_clears = True
     selectors = ("interface", "network")
-    args = HOST_ARG
-    params = (Param("mac", optional=False, help="The hardware address, or NULL."),
-              *selector_params(selectors))
+    value_help = "The hardware address, or NULL."
     examples = (Example("set host interface mac backend-0-0 interface=eth1 mac=00:0e:0c:a7:5d:ff",
                         "Sets the MAC of eth1 of backend-0-0."),)
 
@@ -175,9 +180,7 @@ class SetHostInterfaceName(SetHostInterfaceField):
     path = "set host interface name"
     field = "name"
     single = True
-    args = HOST_ARG
-    params = (Param("name", optional=False, help="A base host name (not an FQDN), or NULL."),
-              *selector_params(("interface", "mac", "network")))
+    value_help = "A base host name (not an FQDN), or NULL."
     examples = (Example("set host interface name backend-0-0 interface=eth1 name=fast-0-0",
                         "Names eth1 of backend-0-0 fast-0-0."),)
 
@@ -196,15 +199,11 @@ class SetHostInterfaceInterface(SetHostInterfaceField):
 
     path = "set host interface interface"
     field = "device"
+    param = "interface"
     selectors = ("mac", "network")
-    args = HOSTS_ARG
-    params = (Param("interface", optional=False, help="The new device name."),
-              *selector_params(selectors))
+    value_help = "The new device name."
     examples = (Example("set host interface interface backend-0-0 mac=00:0e:0c:a7:5d:ff "
                         "interface=eth1", "Names the device with that MAC eth1."),)
-
-    def value_name(self) -> str:
-        return "interface"
 
 
 class SetHostInterfaceNetwork(SetHostInterfaceField):
@@ -213,9 +212,7 @@ class SetHostInterfaceNetwork(SetHostInterfaceField):
     path = "set host interface network"
     field = "network"
     selectors = ("interface", "mac")
-    args = HOSTS_ARG
-    params = (Param("network", optional=False, help="The network name, or NULL."),
-              *selector_params(selectors))
+    value_help = "The network name, or NULL."
     examples = (Example("set host interface network backend-0-0 interface=eth1 network=public",
                         "Puts eth1 of backend-0-0 on the public network."),)
 
@@ -228,9 +225,9 @@ class SetHostInterfaceDefault(SetHostInterfaceField):
 
     path = "set host interface default"
     field = "default"
-    args = HOSTS_ARG
-    params = (Param("default", "boolean", help="true (the default) or false."),
-              *selector_params(("interface", "mac", "network")))
+    value_type = "boolean"
+    value_help = "true (the default) or false."
+    value_optional = True
     examples = (Example("set host interface default backend-0-0 interface=eth1",
                         "Makes eth1 the default interface of backend-0-0."),)
 
@@ -254,9 +251,7 @@ class SetHostInterfaceModule(NullableField):
 
     path = "set host interface module"
     field = "module"
-    args = HOSTS_ARG
-    params = (Param("module", optional=False, help="The driver name, or NULL."),
-              *selector_params(("interface", "mac", "network")))
+    value_help = "The driver name, or NULL."
     examples = (Example("set host interface module backend-0-0 interface=eth1 module=e1000",
                         "Uses the e1000 driver for eth1 of backend-0-0."),)
 
@@ -269,9 +264,7 @@ class SetHostInterfaceOptions(NullableField):
 
     path = "set host interface options"
     field = "options"
-    args = HOSTS_ARG
-    params = (Param("options", optional=False, help="The options, or NULL."),
-              *selector_params(("interface", "mac", "network")))
+    value_help = "The options, or NULL."
     examples = (Example("set host interface options backend-0-0 interface=eth1 options=dhcp",
                         "Configures eth1 of backend-0-0 by DHCP."),)
 
@@ -281,9 +274,7 @@ class SetHostInterfaceChannel(NullableField):
 
     path = "set host interface channel"
     field = "channel"
-    args = HOSTS_ARG
-    params = (Param("channel", optional=False, help="The channel, or NULL."),
-              *selector_params(("interface", "mac", "network")))
+    value_help = "The channel, or NULL."
     examples = (Example("set host interface channel backend-0-0 interface=eth1 channel=bond0",
                         "Enslaves eth1 of backend-0-0 to bond0."),)
 
@@ -293,9 +284,8 @@ class SetHostInterfaceVlan(SetHostInterfaceField):
 
     path = "set host interface vlan"
     field = "vlan"
-    args = HOSTS_ARG
-    params = (Param("vlan", "integer", optional=False, help="The VLAN ID, 0 for none."),
-              *selector_params(("interface", "mac", "network")))
+    value_type = "integer"
+    value_help = "The VLAN ID, 0 for none."
     examples = (Example("set host interface vlan backend-0-0 interface=eth1 vlan=3",
                         "Tags eth1 of backend-0-0 with VLAN 3."),)
 

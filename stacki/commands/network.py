@@ -141,14 +141,23 @@ class RemoveNetwork(Command):
 class SetNetworkField(Command):
     """Base of `set network <field>`: the network(s), then the value, then the write.
 
-    Subclasses name the field and, where needed, convert or check the value.
+    Subclasses name the field and its parameter; the arguments and the
+    parameter declaration are derived from that.
     """
 
     field: ClassVar[str] = ""
+    value_type: ClassVar[str] = "string"
+    value_help: ClassVar[str] = ""
     # Whether the command takes exactly one network.
     single: ClassVar[bool] = True
     # Whether `field=` (empty) is a value rather than a missing parameter.
     empty_allowed: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.path:
+            cls.args = ONE_NETWORK if cls.single else NETWORK_ARGS
+            cls.params = (Param(cls.field, cls.value_type, optional=False, help=cls.value_help),)
 
     def run(self, args: list[str], params: Params) -> None:
         chosen = networks(args, single=self.single)
@@ -172,8 +181,12 @@ class SetNetworkField(Command):
         return value
 
 
-def _value_param(name: str, type_: str, text: str) -> tuple[Param, ...]:
-    return (Param(name, type_, optional=False, help=text),)
+class SetNetworkFlag(SetNetworkField):
+    value_type = "boolean"
+    single = False
+
+    def convert(self, raw: str, params: Params) -> bool:
+        return str2bool(raw)
 
 
 class SetNetworkAddress(SetNetworkField):
@@ -181,8 +194,7 @@ class SetNetworkAddress(SetNetworkField):
 
     path = "set network address"
     field = "address"
-    args = ONE_NETWORK
-    params = _value_param("address", "string", "The new network address.")
+    value_help = "The new network address."
     examples = (Example("set network address private address=10.0.0.0",
                         "Moves the private network to 10.0.0.0."),)
 
@@ -196,8 +208,7 @@ class SetNetworkMask(SetNetworkField):
     path = "set network mask"
     field = "mask"
     single = False
-    args = NETWORK_ARGS
-    params = _value_param("mask", "string", "The new subnet mask (or prefix length).")
+    value_help = "The new subnet mask (or prefix length)."
     examples = (Example("set network mask private mask=255.255.0.0",
                         "Widens the private network to a /16."),)
 
@@ -210,8 +221,7 @@ class SetNetworkGateway(SetNetworkField):
 
     path = "set network gateway"
     field = "gateway"
-    args = ONE_NETWORK
-    params = _value_param("gateway", "string", "The new gateway address.")
+    value_help = "The new gateway address."
     examples = (Example("set network gateway private gateway=192.168.0.254",
                         "Routes the private network through 192.168.0.254."),)
 
@@ -219,32 +229,22 @@ class SetNetworkGateway(SetNetworkField):
         return ipv4_address(raw, "gateway")
 
 
-class SetNetworkDns(SetNetworkField):
+class SetNetworkDns(SetNetworkFlag):
     """Set whether networks are served in DNS."""
 
     path = "set network dns"
     field = "dns"
-    single = False
-    args = NETWORK_ARGS
-    params = _value_param("dns", "boolean", "True to serve the networks in DNS.")
+    value_help = "True to serve the networks in DNS."
     examples = (Example("set network dns private dns=true", "Serves private in DNS."),)
 
-    def convert(self, raw: str, params: Params) -> bool:
-        return str2bool(raw)
 
-
-class SetNetworkPxe(SetNetworkField):
+class SetNetworkPxe(SetNetworkFlag):
     """Set whether DHCP/PXE is served on networks."""
 
     path = "set network pxe"
     field = "pxe"
-    single = False
-    args = NETWORK_ARGS
-    params = _value_param("pxe", "boolean", "True to serve DHCP/PXE on the networks.")
+    value_help = "True to serve DHCP/PXE on the networks."
     examples = (Example("set network pxe private pxe=false", "Stops PXE on private."),)
-
-    def convert(self, raw: str, params: Params) -> bool:
-        return str2bool(raw)
 
 
 class SetNetworkMtu(SetNetworkField):
@@ -252,10 +252,10 @@ class SetNetworkMtu(SetNetworkField):
 
     path = "set network mtu"
     field = "mtu"
+    value_type = "integer"
+    value_help = "The new MTU; empty clears it."
     single = False
     empty_allowed = True
-    args = NETWORK_ARGS
-    params = _value_param("mtu", "integer", "The new MTU; empty clears it.")
     examples = (Example("set network mtu private mtu=9000", "Uses jumbo frames on private."),)
 
     def convert(self, raw: str, params: Params) -> int | None:
@@ -267,8 +267,7 @@ class SetNetworkName(SetNetworkField):
 
     path = "set network name"
     field = "name"
-    args = ONE_NETWORK
-    params = _value_param("name", "string", "The new name; it may not contain a space.")
+    value_help = "The new name; it may not contain a space."
     examples = (Example("set network name private name=internal", "Renames private."),)
 
     def convert(self, raw: str, params: Params) -> str:
@@ -286,8 +285,7 @@ class SetNetworkZone(SetNetworkField):
 
     path = "set network zone"
     field = "zone"
+    value_help = "The new DNS zone."
     empty_allowed = True
-    args = ONE_NETWORK
-    params = _value_param("zone", "string", "The new DNS zone.")
     examples = (Example("set network zone private zone=cluster.local",
                         "Names private's DNS zone cluster.local."),)
