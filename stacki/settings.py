@@ -42,6 +42,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         timeout=30,
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
     )
+    # A web-service worker keeps its connection between requests (opening one
+    # costs about a millisecond); a CLI process runs one command anyway.
+    _db["CONN_MAX_AGE"] = None
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -115,29 +115,42 @@ def admin_only_path(path: str) -> bool:
 def check(user, command) -> Denial | None:
     """None when `user` (an authenticated auth.User) may run `command` (a
     Command class); else the refusal, in the order Stacki makes them."""
-    from stacki.inventory import models as m
-
     path = command.dotted()
     denial = refused(path)
     if denial:
         return denial
-    if any_match(m.Blacklist.objects.values_list("command", flat=True), path):
+    admin = user.is_active and user.is_superuser
+    rules = access_rules(user, admin or path in ALWAYS_ALLOWED)
+    if any_match(rules["blacklist"], path):
         return Denial(403, f"Blacklisted Command: Command {path} is not permitted")
-    if path in ALWAYS_ALLOWED or (user.is_active and user.is_superuser):
+    if admin or path in ALWAYS_ALLOWED:
         return None
-    if not user.is_active or not any_match(user_patterns(user), path):
+    if not user.is_active or not any_match(rules["perms"], path):
         return Denial(403, f"Unauthorized Command: User {user.username} is not allowed to run {path}")
-    if admin_only(command) or any_match(m.SudoCommand.objects.values_list("command", flat=True), path):
+    if admin_only(command) or any_match(rules["sudo"], path):
         return Denial(403, f'Command "{command.path}" requires Admin Privileges')
     if REFUSE_MUTATING_VERBS and command.mutates():
         return Denial(403, errors.ReadOnlyViolation().message, json=True)
     return None
 
 
-def user_patterns(user) -> list[str]:
-    """The user's own permissions and those of their groups, in one query."""
+def access_rules(user, blacklist_only: bool = False) -> dict[str, list[str]]:
+    """The blacklist, the sudo list and the user's own and group permissions,
+    read in one query (every API call needs them)."""
+    from django.db.models import Value
+
     from stacki.inventory import models as m
 
-    own = m.UserPerm.objects.filter(user=user).values_list("command", flat=True)
-    inherited = m.GroupPerm.objects.filter(group__user=user).values_list("command", flat=True)
-    return list(own.union(inherited))
+    def part(queryset, kind: str):
+        return queryset.annotate(kind=Value(kind)).values_list("kind", "command")
+
+    query = part(m.Blacklist.objects.all(), "blacklist")
+    if not blacklist_only:
+        query = query.union(part(m.SudoCommand.objects.all(), "sudo"),
+                            part(m.UserPerm.objects.filter(user=user), "perms"),
+                            part(m.GroupPerm.objects.filter(group__user=user), "perms"),
+                            all=True)
+    rules: dict[str, list[str]] = {"blacklist": [], "sudo": [], "perms": []}
+    for kind, pattern in query:
+        rules[kind].append(pattern)
+    return rules
