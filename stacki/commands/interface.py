@@ -414,7 +414,7 @@ class SwapHostInterface(Command):
     params = (
         Param("interfaces", optional=False, help="The two devices, comma-separated: eth0,eth1."),
         Param("sync-config", "boolean",
-              help="Push the host configuration afterwards (a no-op here)."),
+              help="Run sync host config and sync host network afterwards (default: yes)."),
     )
     examples = (Example("swap host interface backend-0-0 interfaces=eth0,eth1",
                         "Swaps eth0 and eth1 of backend-0-0."),)
@@ -436,6 +436,10 @@ class SwapHostInterface(Command):
             if first is not second:
                 pairs.append((first, second))
         self.swap(pairs)
+        if params.flag("sync-config", True):
+            names = [h.name for h in hosts]
+            self.call(["sync", "host", "config", *names])
+            self.call(["sync", "host", "network", *names])
 
     def swap(self, pairs: list[tuple[m.Interface, m.Interface]]) -> None:
         firsts = [a for a, _ in pairs]

@@ -562,6 +562,23 @@ def test_swap(stack, two):
         "------- -------\n"), "")
 
 
+@pytest.mark.parametrize("flag, calls", [
+    ((), [["sync", "host", "config", "backend-0-0"], ["sync", "host", "network", "backend-0-0"]]),
+    (("sync-config=false",), []),
+])
+def test_swap_syncs_config(stack, two, monkeypatch, flag, calls):
+    from stacki.commands.interface import SwapHostInterface
+
+    made = []
+    original = SwapHostInterface.call
+    monkeypatch.setattr(SwapHostInterface, "call",
+                        lambda self, words: made.append(words) or original(self, words))
+    assert stack("swap", "host", "interface", two, "interfaces=eth1,eth0", *flag) == \
+        Result(0, "", "")
+    assert made == calls
+    assert rows(stack, two, col="mac") == "00:11:22:33:44:55\n00:11:22:33:44:66\n"
+
+
 @pytest.mark.parametrize("words, text, usage", [
     ((), '"host" argument is required', SWAP_USAGE),
     (("backend-0-0",), '"interfaces" parameter is required', SWAP_USAGE),
