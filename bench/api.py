@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import PYTHON, add_hosts, fresh_home  # noqa: E402
+from common import PYTHON, add_hosts, fresh_home
 
 BODY = json.dumps({"cmd": "list host"}).encode()
 WARMUP = 20

@@ -9,9 +9,7 @@ subclasses that change only the path.
 
 from __future__ import annotations
 
-import os
 import re
-from typing import Iterable
 
 from django.contrib.auth.models import Group, User
 from django.db.models import Prefetch
@@ -22,11 +20,10 @@ from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
 from stacki.ws.access import check_pattern, same_pattern
+from stacki.ws.sudoers import SUDOERS, sudoers_lines, write_sudoers
 
 ALNUM = re.compile(r"^[A-Za-z0-9]{1,150}$")
 SERVICE_ADDRESS = "ws.address"
-SUDOERS = "/etc/sudoers.d/stacki_ws"
-STACK_BIN = "/opt/stack/bin/stack"
 
 
 # --- lookups ---------------------------------------------------------------
@@ -278,7 +275,26 @@ class AddApiUserPerms(Command):
         grant(m.UserPerm.objects.filter(user=user), perm, user=user)
 
 
-class RemoveApiGroupPerms(Command):
+class RemovePerms(Command):
+    """Base of remove api group/user perms (not a command itself)."""
+
+    arg_label = ""
+
+    def held(self, name: str) -> tuple[object, str]:
+        """The owner's permissions and how errors name the owner."""
+        raise NotImplementedError
+
+    def run(self, args: list[str], params: Params) -> None:
+        if len(args) != 1:
+            raise errors.ArgRequired(self.arg_label)
+        perm = perm_param(params)
+        if perm is None:
+            raise errors.ParamRequired("perm")
+        perms, owner = self.held(args[0])
+        revoke(perms, perm, f'{owner} does not have perm "{perm}"')
+
+
+class RemoveApiGroupPerms(RemovePerms):
     """Take a command pattern away from a group."""
 
     path = "remove api group perms"
@@ -287,19 +303,14 @@ class RemoveApiGroupPerms(Command):
     examples = (Example('remove api group perms staff perm="report.*"',
                         "The members of staff may no longer run report commands."),)
     related = ("add api group perms",)
+    arg_label = "Group name"
 
-    def run(self, args: list[str], params: Params) -> None:
-        if len(args) != 1:
-            raise errors.ArgRequired("Group name")
-        perm = perm_param(params)
-        if perm is None:
-            raise errors.ParamRequired("perm")
-        group = find_group(args[0])
-        revoke(m.GroupPerm.objects.filter(group=group), perm,
-               f'Group {group.name} does not have perm "{perm}"')
+    def held(self, name: str) -> tuple[object, str]:
+        group = find_group(name)
+        return m.GroupPerm.objects.filter(group=group), f"Group {group.name}"
 
 
-class RemoveApiUserPerms(Command):
+class RemoveApiUserPerms(RemovePerms):
     """Take a command pattern away from a web-service user."""
 
     path = "remove api user perms"
@@ -308,16 +319,11 @@ class RemoveApiUserPerms(Command):
     examples = (Example('remove api user perms greg perm="report.*"',
                         "greg may no longer run report commands (unless a group allows it)."),)
     related = ("add api user perms",)
+    arg_label = "User name"
 
-    def run(self, args: list[str], params: Params) -> None:
-        if len(args) != 1:
-            raise errors.ArgRequired("User name")
-        perm = perm_param(params)
-        if perm is None:
-            raise errors.ParamRequired("perm")
-        user = find_user(args[0])
-        revoke(m.UserPerm.objects.filter(user=user), perm,
-               f'User {user.username} does not have perm "{perm}"')
+    def held(self, name: str) -> tuple[object, str]:
+        user = find_user(name)
+        return m.UserPerm.objects.filter(user=user), f"User {user.username}"
 
 
 class ListApiGroupPerms(Command):
@@ -527,34 +533,6 @@ class ListApiSudoCommand(SudoList):
 
     def run(self, args: list[str], params: Params) -> Table:
         return self.listing()
-
-
-def sudoers_lines(patterns: Iterable[str]) -> list[str]:
-    """The sudoers entries letting the web service run the sudo list as root."""
-    entries = []
-    for pattern in patterns:
-        text = " ".join(w for w in re.split(r"[.\s]+", pattern) if w)
-        entries.append(f"{STACK_BIN} {text if text.endswith('*') else text + ' *'}")
-    if not entries:
-        return []
-    alias = (", \\\n\t".join(entries)).split("\n")
-    return ["# Stacki - SUDO Access to run commands as Apache",
-            f"Cmnd_Alias STACK_CMDS = {alias[0]}", *alias[1:],
-            "Defaults!STACK_CMDS !requiretty", "apache ALL = (root) NOPASSWD:STACK_CMDS"]
-
-
-def write_sudoers(patterns: Iterable[str]) -> None:
-    path = home.system_path(SUDOERS)
-    lines = sudoers_lines(patterns)
-    if not lines:
-        path.unlink(missing_ok=True)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o400)
-    with os.fdopen(fd, "w") as f:
-        f.write("".join(line + "\n" for line in lines))
-    os.replace(temp, path)
 
 
 class ReportApiSudoCommand(SudoList):

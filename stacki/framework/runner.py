@@ -9,8 +9,9 @@ per process and from several threads.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 
@@ -109,4 +110,4 @@ def _set_readonly(vendor: str, on: bool) -> None:
             cursor.execute(f"PRAGMA query_only = {1 if on else 0}")
 
 
-__all__ = ["Outcome", "run_command", "run_resolved", "run_subcommand", "Text"]
+__all__ = ["Outcome", "Text", "run_command", "run_resolved", "run_subcommand"]

@@ -10,9 +10,9 @@ whole path.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from stacki.framework import errors
 

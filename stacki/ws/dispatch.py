@@ -109,7 +109,7 @@ def _execute(resolved: Resolved, ctx: Context) -> Reply:
         return Reply(403, {"API Error": exc.message})
     except errors.StackError as exc:
         return Reply(500, {"API Error": f"error - {exc.message}\n", "Output": ""})
-    except Exception:  # noqa: BLE001 - a bug: traceback to the log, never to the client
+    except Exception:
         log.exception("command %s failed", resolved.command.path)
         return Reply(500, INTERNAL)
 

@@ -6,7 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stacki.settings")
 
-from stacki import home  # noqa: E402 - after the settings module is chosen
+from stacki import home
 
 home.setup()
 application = get_wsgi_application()

@@ -103,11 +103,11 @@ class Server:
 
     def stack(self, *words: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "stacki.cli", *words], env=self.env,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
 
     def wsclient(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "stacki.client", *args], env=self.env,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -117,12 +117,11 @@ class Server:
 
 def start_server(env: dict[str, str], log: Path, workers: int = 1) -> Server:
     port = free_port()
-    out = open(log, "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "stacki.ws.server", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers)],
-        env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    out.close()
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stacki.ws.server", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers)],
+            env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/stack"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

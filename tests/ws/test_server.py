@@ -151,8 +151,8 @@ def test_wsclient_error(server, tmp_path):
 
 def test_wsclient_bad_key(server, tmp_path):
     cred = write_creds(server, tmp_path)
-    (tmp_path / "bad.cred").write_text(json.dumps(dict(json.loads(open(cred).read())[0],
-                                                       key="wrong")))
+    creds = json.loads(Path(cred).read_text())[0]
+    (tmp_path / "bad.cred").write_text(json.dumps(dict(creds, key="wrong")))
     r = server.wsclient("-f", str(tmp_path / "bad.cred"), "list", "host")
     assert r.returncode == 255
     assert r.stderr == 'error - login failed (401): {"login": "False"}\n'
@@ -160,7 +160,7 @@ def test_wsclient_bad_key(server, tmp_path):
 
 def test_url_key_overrides_the_hostname(server, tmp_path):
     cred = write_creds(server, tmp_path, url=server.url)
-    creds = json.loads(open(cred).read())
+    creds = json.loads(Path(cred).read_text())
     creds[0]["hostname"] = "unreachable.invalid"
     (tmp_path / "url.cred").write_text(json.dumps(creds))
     r = server.wsclient("-f", str(tmp_path / "url.cred"), "list", "host")
@@ -186,7 +186,7 @@ def test_import_wsclient(server, tmp_path):
     cmd = client.uploaded(f"load hostfile file={local}")
     server_path = cmd.split("file=")[1]
     assert server_path != str(local) and server_path.endswith("-hosts.csv")
-    assert open(server_path).read() == local.read_text()
+    assert Path(server_path).read_text() == local.read_text()
     assert client.uploaded("list host file=x") == "list host file=x"
 
 
