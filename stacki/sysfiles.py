@@ -108,8 +108,10 @@ def _plan(blocks: Sequence[FileBlock], root: Path) -> list[_Pending]:
                 mode = target.stat().st_mode & 0o7777
                 if block.append:
                     content = target.read_text()
-            except FileNotFoundError:
+            except (FileNotFoundError, NotADirectoryError):
                 pass
+            except OSError as exc:
+                raise errors.CommandError(f"cannot read {target}: {exc.strerror}") from None
             plan = plans[target] = _Pending(target, content, mode)
         elif not block.append:
             plan.content = ""
@@ -134,6 +136,7 @@ def write(blocks: Sequence[FileBlock], root: Path | None = None) -> list[Path]:
     """Write the blocks under `root` (default STACKI_SYSROOT); all files or none."""
     root = home.sysroot() if root is None else root
     plans = _plan(blocks, root)
+    plan = None
     try:
         for plan in plans:
             _stage(plan)
@@ -141,7 +144,7 @@ def write(blocks: Sequence[FileBlock], root: Path | None = None) -> list[Path]:
             os.replace(plan.temp, plan.target)
             plan.temp = None
     except OSError as exc:
-        raise errors.CommandError(f"cannot write {exc.filename or 'file'}: {exc.strerror}") from None
+        raise errors.CommandError(f"cannot write {plan.target}: {exc.strerror}") from None
     finally:
         for plan in plans:
             if plan.temp is not None:
@@ -234,8 +237,9 @@ class ServiceManager:
 
     def __init__(self, run: Runner = _run,
                  which: Callable[[str], str | None] = lambda p: shutil.which(p, path=SBIN_PATH),
-                 systemd: Callable[[], bool] = lambda: Path("/run/systemd/system").is_dir()):
-        self.run, self.which, self.systemd = run, which, systemd
+                 systemd: Callable[[], bool] = lambda: Path("/run/systemd/system").is_dir(),
+                 init_dir: Path = Path("/etc/init.d")):
+        self.run, self.which, self.systemd, self.init_dir = run, which, systemd, init_dir
 
     def apply(self, service: Service, running: bool, progress: Callable[[str], None]) -> None:
         """Make the service (re)started and enabled, or stopped and disabled."""
@@ -272,7 +276,7 @@ class ServiceManager:
                 return [["systemctl", "enable", unit], ["systemctl", "restart", unit]]
             return [["systemctl", "disable", unit], ["systemctl", "stop", unit]]
         if self.which("service"):
-            unit = next((u for u in service.units if Path("/etc/init.d", u).exists()),
+            unit = next((u for u in service.units if (self.init_dir / u).exists()),
                         service.units[0])
             return [["service", unit, "restart" if running else "stop"]]
         return None

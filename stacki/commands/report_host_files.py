@@ -101,12 +101,13 @@ class Resolver:
         search = self.search.get(host.id) or (net.zone if net is not None else "")
         if search:
             lines.append(f"search {search}")
-        lines += self._frontend(host)
-        servers = self.private.get(host.id) or ""
+        servers = self._frontend(host)
+        listed = self.private.get(host.id) or ""
         if host.appliance.name == "frontend":
-            servers = self.public.get(host.id) or servers
-        lines += [f"nameserver {s.strip()}" for s in str(servers).split(",") if s.strip()]
-        return lines
+            listed = self.public.get(host.id) or listed
+        servers += [s.strip() for s in str(listed).split(",") if s.strip()]
+        # The frontend is often also the first listed DNS server: name it once.
+        return lines + [f"nameserver {s}" for s in dict.fromkeys(servers)]
 
     def _frontend(self, host: m.Host) -> list[str]:
         """The frontend as name server when it serves DNS on one of the host's networks."""
@@ -118,7 +119,7 @@ class Resolver:
                     warn(self.ctx, f'host "{host.name}": the frontend has no IP on network '
                                    f'"{net.name}" to serve it DNS: no nameserver line for it')
                     return []
-                return [f"nameserver {ip}"]
+                return [ip]
         return []
 
 

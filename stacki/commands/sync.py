@@ -126,7 +126,7 @@ class SyncDhcpd(SyncCommand):
         cluster = Cluster(hosts)
         declarations = HostDeclarations(self.ctx, cluster)
         new = {h.name: declarations.of(h) for h in hosts}
-        macs = {nic.mac for nics in cluster.nics.values() for nic in nics if nic.mac}
+        macs = {nic.mac for h in hosts for nic in cluster.nics[h.id] if nic.mac}
         return stack_file(DHCPD_CONF, patch_hosts(existing, new, macs))
 
 
