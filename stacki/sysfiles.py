@@ -68,7 +68,12 @@ def parse(lines: Iterable[str]) -> list[FileBlock]:
     blocks: list[FileBlock] = []
     current: FileBlock | None = None
     for line in lines:
-        for part in line.split("\n"):
+        for part in line.split("\n") if "\n" in line else (line,):
+            # Most lines are file contents: look for a tag only where one may be.
+            if "stack:file" not in part:
+                if current is not None:
+                    current.lines.append(part)
+                continue
             opening = OPEN.match(part)
             if current is None:
                 if opening:

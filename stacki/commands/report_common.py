@@ -156,6 +156,8 @@ class Cluster:
 
     def attr(self, name: str, shadow: bool = False, const: bool = False) -> dict[int, Any]:
         """Each host's resolved value of one attribute (absent hosts: no value)."""
+        if not const and not m.Attribute.objects.filter(name=name).exists():
+            return {}  # e.g. `aws`: usually stored nowhere, no need to resolve it per host
         resolved = resolve(self.hosts, shadow=shadow, const=const, pattern=name)
         return {hid: attrs[name].value for hid, attrs in resolved.items() if name in attrs}
 
