@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from operator import attrgetter
 from typing import Any
 
@@ -37,6 +38,8 @@ EXPANDED = ["host", "interface", "default", "network", "mac", "ip", "mask", "gat
 LISTED = ("id", "host_id", "device", "default", "network_id", "mac", "ip", "name", "module",
           "vlan", "options", "channel")
 CLASH_FIELDS = ("device", "mac", "ip", "network")
+# Above this many distinct new values, bulk_update's CASE statements beat an UPDATE each.
+FEW_VALUES = 20
 # What `swap host interface` exchanges: what belongs to the NIC, not to its place.
 SWAPPED = ("device", "mac", "module", "options")
 
@@ -113,6 +116,12 @@ def some_hosts(cmd: Command, args: list[str]) -> list[m.Host]:
     return cmd.hosts(args, required=True)
 
 
+def chunks(values: list, size: int = 5000) -> Iterator[list]:
+    """`values` in slices, so that no IN list nears a database's parameter limit."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 def device_key(iface: Any) -> tuple:
     return (iface.device is not None, iface.device or "", iface.id or 0)
 
@@ -180,15 +189,14 @@ class Siblings:
             if key in owners:
                 return f"ip {iface.ip} exists on {self.names[owners[key]]}"
             owners[key] = iface.host_id
-        if not owners:
-            return None
-        rows = (m.Interface.objects
-                .filter(network_id__in={n for n, _ in owners}, ip__in={ip for _, ip in owners})
-                .exclude(id__in=[i.id for i in changed if i.id is not None])
-                .values_list("network_id", "ip", "host__name"))
-        for network_id, ip, host in rows:
-            if (network_id, ip) in owners:
-                return f"ip {ip} exists on {host}"
+        changed_ids = {i.id for i in changed}
+        networks = {n for n, _ in owners}
+        for ips in chunks(sorted({ip for _, ip in owners})):
+            rows = m.Interface.objects.filter(network_id__in=networks, ip__in=ips).values_list(
+                "id", "network_id", "ip", "host__name")
+            for iface_id, network_id, ip, host in rows:
+                if iface_id not in changed_ids and (network_id, ip) in owners:
+                    return f"ip {ip} exists on {host}"
         return None
 
     def check(self, changed: list[m.Interface], fields: Iterable[str] = CLASH_FIELDS) -> None:
@@ -203,13 +211,28 @@ class Siblings:
                 if fields is None:
                     for iface in changed:
                         iface.save()
-                elif changed:
-                    m.Interface.objects.bulk_update(changed, fields)
+                else:
+                    update(changed, fields)
         except IntegrityError:
             message = self.clash(changed)
             if message is None:
                 raise
             raise errors.CommandError(message) from None
+
+
+def update(changed: list[m.Interface], fields: list[str]) -> None:
+    """Write `fields` of `changed`: one UPDATE per distinct value where values are few
+    (the usual case: one value for every selected interface), else CASE statements."""
+    columns = [m.Interface._meta.get_field(f).attname for f in fields]
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for iface in changed:
+        groups[tuple(getattr(iface, c) for c in columns)].append(iface.id)
+    if len(groups) > FEW_VALUES:
+        m.Interface.objects.bulk_update(changed, fields, batch_size=500)
+        return
+    for values, ids in groups.items():
+        for part in chunks(ids):
+            m.Interface.objects.filter(id__in=part).update(**dict(zip(columns, values)))
 
 
 def free_ips(network: m.Network, count: int) -> list[str]:
@@ -372,7 +395,8 @@ class RemoveHostInterface(Command):
             if not everything:
                 ifaces = self.matching(host, ifaces, device, mac)
             doomed += [i.id for i in ifaces]
-        m.Interface.objects.filter(id__in=doomed).delete()
+        for ids in chunks(doomed):
+            m.Interface.objects.filter(id__in=ids).delete()
 
     @staticmethod
     def matching(host: m.Host, ifaces: list[m.Interface], device: str | None,

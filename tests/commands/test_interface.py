@@ -626,6 +626,27 @@ def test_list_query_count_does_not_grow_with_hosts(stack, words):
     assert few <= 10
 
 
+@pytest.mark.parametrize("words, result", [
+    (("vlan", "node-*", "interface=eth0", "vlan=3"), {"vlan": 3}),
+    (("network", "node-*", "interface=eth0", "network=other"), {"network__name": "other"}),
+    (("default", "node-*", "network=private"), {"default": True}),
+])
+def test_set_query_count_does_not_grow_with_hosts(stack, words, result):
+    stack("add", "network", "other", "address=10.0.0.0", "mask=8")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert stack("set", "host", "interface", *words) == Result(0, "", "")
+        return len(ctx.captured_queries)
+
+    make_hosts(0, 5)
+    few = count()
+    stack("set", "host", "interface", "network", "node-*", "interface=eth0", "network=private")
+    make_hosts(5, 700)
+    assert count() == few
+    assert m.Interface.objects.filter(host__name__startswith="node-", **result).count() == 705
+
+
 def test_real_process(stack_process):
     assert stack_process("add", "host", "backend-0-0").rc == 0
     r = stack_process("add", "host", "interface", "backend-0-0", "interface=eth0", "ip=auto",
