@@ -247,7 +247,7 @@ def zone_files(ctx: Context, cluster: Cluster, served: list[DnsNetwork]) -> list
         for dns in members:
             for r in dns.records:
                 host_part = ".".join(reversed(r.ip.split(".")[octets:]))
-                lines.append(f"{host_part} IN PTR {r.host}.{dns.net.zone}.")
+                lines.append(f"{host_part} IN PTR {r.host}.{dns.net.zone.rstrip('.')}.")
             path = f"{directory}/reverse.{dns.net.name}.domain.local"
             lines += _local_or_stub(path, read_system_file(path), [
                 "", f'; Custom entries for the "{dns.net.name}" network',

@@ -50,22 +50,35 @@ class SyncHost(SyncCommand):
 
 # --- dhcpd ---------------------------------------------------------------------
 
-def _split_hosts(lines: list[str]) -> tuple[list[str], list[list[str]]]:
-    """dhcpd.conf as the lines before its host declarations and the
-    declarations, each with the blank line that precedes it."""
-    starts = [i for i, line in enumerate(lines) if HOST_BLOCK.match(line)]
-    if not starts:
-        return lines, []
-    head = lines[:starts[0] - 1]
-    blocks = []
-    for n, start in enumerate(starts):
-        end = starts[n + 1] - 1 if n + 1 < len(starts) else len(lines)
-        blocks.append(lines[start - 1:end])
-    return head, blocks
+def _split_hosts(lines: list[str]) -> tuple[list[str], list[list[str]], list[str]]:
+    """dhcpd.conf as what precedes its host declarations, the declarations
+    (header to closing brace) and what follows them; blank lines between
+    declarations are not kept (they are written back one per declaration)."""
+    head: list[str] = []
+    blocks: list[list[str]] = []
+    tail: list[str] = []
+    current: list[str] | None = None
+    for line in lines:
+        if current is not None:
+            current.append(line)
+            if line == "}":
+                blocks.append(current)
+                current = None
+        elif HOST_BLOCK.match(line):
+            current = [line]
+        elif blocks:
+            tail += [line] if line.strip() else []
+        else:
+            head.append(line)
+    if current is not None:
+        blocks.append(current)
+    if blocks and head and not head[-1].strip():
+        head.pop()  # the blank line that belongs to the first declaration
+    return head, blocks, tail
 
 
 def _block_owner(block: list[str]) -> tuple[str, str | None]:
-    name = HOST_BLOCK.match(block[1]).group("name").split(".")[0]
+    name = HOST_BLOCK.match(block[0]).group("name").split(".")[0]
     macs = [m_.group("mac") for line in block if (m_ := MAC_LINE.match(line))]
     return name, macs[0] if macs else None
 
@@ -73,7 +86,7 @@ def _block_owner(block: list[str]) -> tuple[str, str | None]:
 def patch_hosts(lines: list[str], hosts: dict[str, list[str]], macs: set[str]) -> list[str]:
     """Replace the declarations of `hosts` (by name or MAC) with their new ones:
     where the host's first one was, else at the end."""
-    head, blocks = _split_hosts(lines)
+    head, blocks, tail = _split_hosts(lines)
     kept: list[list[str]] = []
     placed: set[str] = set()
     for block in blocks:
@@ -81,13 +94,13 @@ def patch_hosts(lines: list[str], hosts: dict[str, list[str]], macs: set[str]) -
         if name in hosts or mac in macs:
             if name in hosts and name not in placed:
                 placed.add(name)
-                kept += [new.split("\n") for new in hosts[name]]
+                kept += [new.split("\n")[1:] for new in hosts[name]]
             continue
         kept.append(block)
     for name, new_blocks in hosts.items():
         if name not in placed:
-            kept += [new.split("\n") for new in new_blocks]
-    return head + [line for block in kept for line in block]
+            kept += [new.split("\n")[1:] for new in new_blocks]
+    return head + [line for block in kept for line in ["", *block]] + tail
 
 
 class SyncDhcpd(SyncCommand):

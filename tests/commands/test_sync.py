@@ -176,6 +176,14 @@ def test_sync_dhcpd_one_host_equals_a_full_sync(stack, synced):
     assert "00:11:22:33:55:aa" in dhcpd_conf(synced)
 
 
+def test_sync_dhcpd_one_host_in_an_edited_file(stack, synced):
+    path = synced / "etc/dhcp/dhcpd.conf"
+    full = path.read_text()
+    path.write_text(full.replace("}\n\nhost ", "}\nhost ") + "# a note\n")
+    sync(stack, "dhcpd", "backend-0-0")
+    assert path.read_text() == full + "# a note\n"
+
+
 def test_sync_dhcpd_new_and_renamed_hosts(stack, synced):
     cluster.backend(stack, 2)
     run(stack, "set", "host", "name", "backend-0-1", "name=compute-0-1")
