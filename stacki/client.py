@@ -4,8 +4,9 @@
 
 reads the credentials (default ~/stacki-ws.cred, as written at
 initialisation or by `add api user ... output-format=json`), logs in, runs
-WORDS joined by spaces and prints the JSON answer. A local `file=` of a
-`load` command is uploaded first and replaced by its place on the server.
+WORDS joined by spaces and prints the JSON answer. The local files of `load`
+commands are sent along: a JSON document as `data`, a spreadsheet (`file=`)
+uploaded first and replaced by its place on the server.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ class StackWSClient:
         an error: see `.status`)."""
         if not self.logged_in:
             self.login()
-        request: dict[str, Any] = {"cmd": self.uploaded(cmd)}
+        cmd, data = self.prepare(cmd, data)
+        request: dict[str, Any] = {"cmd": cmd}
         if data is not None:
             request["data"] = data
         response = self._post("", json=request)
@@ -112,19 +114,30 @@ class StackWSClient:
             raise StackWSError(self.status or 0, text)
         return json.loads(text)
 
-    def uploaded(self, cmd: str) -> str:
-        """For `load ... file=LOCAL`, upload LOCAL and name the server's copy."""
+    def prepare(self, cmd: str, data: Any = None) -> tuple[str, Any]:
+        """Local files of `load` commands, the way Stacki's client sends them:
+        a JSON document (`load FILE` or `document=FILE`) goes as `data`; a
+        spreadsheet (`load hostfile file=FILE`) is uploaded and named by its
+        place on the server."""
         try:
             words = shlex.split(cmd)
         except ValueError:
-            return cmd  # the service explains what is wrong with it
+            return cmd, data  # the service explains what is wrong with it
         if not words or words[0] != "load":
-            return cmd
-        for index, word in enumerate(words):
-            if word.startswith("file=") and Path(word[5:]).is_file():
-                words[index] = "file=" + self.upload(word[5:])["dir"]
-                return shlex.join(words)
-        return cmd
+            return cmd, data
+        for index, word in enumerate(words[1:], 1):
+            name, _, value = word.partition("=") if "=" in word else ("", "", word)
+            if name not in ("", "document", "file") or not Path(value).is_file():
+                continue
+            if name == "file":
+                words[index] = "file=" + self.upload(value)["dir"]
+            elif data is None and (name == "document" or index == 1):
+                data = json.loads(Path(value).read_text())
+                del words[index]
+            else:
+                continue
+            return shlex.join(words), data
+        return cmd, data
 
 
 def read_credentials(path: str | Path) -> dict[str, str]:

@@ -23,6 +23,8 @@ from stacki.ws import access, uploads
 log = logging.getLogger("stacki.ws")
 
 NOT_FOUND = {"API Error": "Command Not Found"}
+# Parameters naming a server file: over the API only the caller's uploads.
+FILE_PARAMS = ("file", "document")
 INTERNAL = {"API Error": "Internal server error (details are in the server log)"}
 
 
@@ -91,12 +93,13 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
         with uploads.data_file(user.username, data) as path:
             resolved.params["file"] = str(path)
             return _execute(resolved, ctx)
-    if resolved.params.get("file"):
-        path = uploads.confine(user.username, resolved.params["file"])
-        if path is None:
-            return Reply(403, {"API Error": f"file={resolved.params['file']} is not a file "
-                                            "uploaded by this user (POST /stack/upload)"})
-        resolved.params["file"] = path
+    for name in FILE_PARAMS:
+        if resolved.params.get(name):
+            path = uploads.confine(user.username, resolved.params[name])
+            if path is None:
+                return Reply(403, {"API Error": f"{name}={resolved.params[name]} is not a file "
+                                                "uploaded by this user (POST /stack/upload)"})
+            resolved.params[name] = path
     return _execute(resolved, ctx)
 
 

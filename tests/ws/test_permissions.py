@@ -164,3 +164,17 @@ def test_admin_rights_are_read_per_request(login_as):
     assert answer(api.run("add host backend-0-9")) == unauthorized("greg", "add.host")
     assert run_cli("set", "user", "admin", "greg", "admin=True").rc == 0
     assert answer(api.run("add host backend-0-9")) == (200, {})
+
+
+def test_iterate_host_is_refused_like_run_host(login_as):
+    response = login_as("boss", admin=True).run("iterate host command=ls")
+    assert answer(response) == (403, "'iterate host' command is not permitted")
+
+
+def test_shadow_attributes_are_invisible_to_non_admins(login_as):
+    m.Attribute.objects.create(scope="global", name="secret.pw", value="hunter2", shadow=True)
+    plain = login_as("plain").run("list attr")
+    assert plain.status_code == 200 and b"hunter2" not in plain.content
+    admin = login_as("boss", admin=True).run("list attr")
+    assert {"scope": "global", "type": "shadow", "attr": "secret.pw", "value": "hunter2"} in (
+        body(admin))

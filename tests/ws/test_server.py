@@ -183,11 +183,24 @@ def test_import_wsclient(server, tmp_path):
 
     local = tmp_path / "hosts.csv"
     local.write_text("Name,Appliance\nbackend-0-5,backend\n")
-    cmd = client.uploaded(f"load hostfile file={local}")
+    cmd, data = client.prepare(f"load hostfile file={local}")
     server_path = cmd.split("file=")[1]
+    assert data is None
     assert server_path != str(local) and server_path.endswith("-hosts.csv")
     assert Path(server_path).read_text() == local.read_text()
-    assert client.uploaded("list host file=x") == "list host file=x"
+    assert client.prepare("list host file=x") == ("list host file=x", None)
+
+
+def test_wsclient_loads_a_local_document(server, tmp_path):
+    """`wsclient load FILE exec=true` sends the JSON document as data."""
+    assert server.stack("add", "host", "backend-0-3").returncode == 0
+    document = tmp_path / "hosts.json"
+    document.write_text(server.stack("dump", "host").stdout)
+    assert server.stack("remove", "host", "backend-0-3").returncode == 0
+    cred = write_creds(server, tmp_path)
+    r = server.wsclient("-f", cred, "load", str(document), "exec=true")
+    assert (r.returncode, r.stdout, r.stderr) == (0, "{}\n", "")
+    assert "backend-0-3" in server.stack("list", "host").stdout
 
 
 def test_call_log(server):

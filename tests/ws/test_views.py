@@ -285,6 +285,8 @@ def test_file_parameter_is_confined_to_the_upload_directory(login_as):
     stored = body(upload(api, "hosts.csv", b"x\n"))
     assert api.run(f"list host file={stored['dir']}").status_code == 200
     assert api.run(f"list host file={stored['name']}").status_code == 200
+    response = api.run("load document=/etc/passwd")
+    assert body(response)["API Error"].startswith("document=/etc/passwd is not a file uploaded")
 
 
 def test_upload_dirs_are_per_user(login_as):
@@ -310,3 +312,18 @@ def test_data_reaches_the_command_as_a_private_file(login_as, monkeypatch):
     assert seen["data"] == {"hosts": ["a"]}
     assert seen["file"].startswith(str(home.upload_dir() / "greg"))
     assert not os.path.exists(seen["file"])
+
+
+def test_load_takes_its_document_as_data(login_as):
+    from stacki.inventory.models import Host
+
+    run_cli("add", "host", "backend-0-0")
+    document = json.loads(run_cli("dump", "host").out)
+    run_cli("remove", "host", "backend-0-0")
+    api = login_as("boss", admin=True)
+    response = api.run("load exec=true", data=document)
+    assert (response.status_code, body(response)) == (200, {})
+    assert Host.objects.filter(name="backend-0-0").exists()
+    refused = api.run("load /etc/passwd exec=true")
+    assert refused.status_code == 500
+    assert body(refused)["API Error"] == "error - over the web service, send the document as data\n"
