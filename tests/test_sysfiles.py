@@ -74,21 +74,25 @@ def test_write_goes_under_sysroot(tmp_path, monkeypatch):
     assert (tmp_path / "etc/hosts").read_text() == "127.0.0.1\tlocalhost\n"
 
 
+def fail_second_fsync(monkeypatch, errno, text):
+    """Make the second file written fail at its last step (a full or broken disk)."""
+    real_fsync, calls = os.fsync, []
+
+    def failing_fsync(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno, text)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+
+
 def test_failure_mid_write_changes_nothing(tmp_path, monkeypatch):
     """The second file fails while it is written: the first one is not
     replaced either, and no temporary file is left behind."""
     (tmp_path / "etc").mkdir()
     (tmp_path / "etc/one").write_text("old one\n")
-    real_fsync = os.fsync
-    calls = []
-
-    def failing_fsync(fd):
-        calls.append(fd)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", failing_fsync)
+    fail_second_fsync(monkeypatch, 28, "No space left on device")
     with pytest.raises(CommandError) as caught:
         sysfiles.write([FileBlock("/etc/one", ["new one"]), FileBlock("/etc/two", ["two"])],
                        tmp_path)

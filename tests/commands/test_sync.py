@@ -11,6 +11,7 @@ from stacki.commands import report_dns
 from tests.commands import cluster
 from tests.commands.cluster import run
 from tests.conftest import Result
+from tests.test_sysfiles import fail_second_fsync
 
 
 class Services:
@@ -119,15 +120,7 @@ def test_failed_sync_leaves_old_files(stack, sysroot, services, monkeypatch):
     assert stack("sync", "dhcpd").rc == 0
     before = on_disk(sysroot, ["/etc/dhcp/dhcpd.conf", "/etc/sysconfig/dhcpd"])
     run(stack, "set", "network", "gateway", "private", "gateway=192.168.0.1")
-    real_fsync, calls = os.fsync, []
-
-    def failing_fsync(fd):
-        calls.append(fd)
-        if len(calls) == 2:
-            raise OSError(5, "Input/output error")
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", failing_fsync)
+    fail_second_fsync(monkeypatch, 5, "Input/output error")
     assert stack("sync", "dhcpd") == Result(
         255, "", f"Sync DHCP\nerror - cannot write {sysroot}/etc/sysconfig/dhcpd: "
         "Input/output error\n")
