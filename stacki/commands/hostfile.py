@@ -151,4 +151,4 @@ class UnloadHostfile(Command):
         doomed = [known[n] for n in names if n in known]
         if doomed:
             # remove host runs sync config itself; no host is left to sync.
-            call_quietly(self, ["remove", "host", *doomed])
+            call_quietly(self, "remove host", doomed)

@@ -71,6 +71,8 @@ class Inventory:
         self.boxes = {b.name: b for b in m.Box.objects.select_related("os")}
         self.appliances = {a.name: a for a in m.Appliance.objects.all()}
         self.networks = {n.name.lower(): n for n in m.Network.objects.order_by("id")}
+        self.spaces = {name: ipaddress.IPv4Network(f"{n.address}/{n.mask}", strict=False)
+                       for name, n in self.networks.items()}
         self.actions = list(m.BootAction.objects.values_list(
             "bootname__name", "bootname__type", "os_id"))
         self.action_names = {name for name, _, _ in self.actions}
@@ -217,7 +219,7 @@ def check_nic(host: HostPlan, nic: Nic, inv: Inventory, macs: set[str],
         if network is None:
             raise errors.CommandError(f'network "{nic.network}" does not exist in the database')
         if nic.ip and nic.ip != "auto":
-            space = ipaddress.IPv4Network(f"{network.address}/{network.mask}", strict=False)
+            space = inv.spaces[nic.network]
             if ipaddress.IPv4Address(nic.ip) not in space:
                 raise errors.CommandError(f'IP "{nic.ip}" is not in the "{nic.network}" IP space '
                                           f"({network.address}/{space.prefixlen})")

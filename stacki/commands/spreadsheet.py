@@ -124,18 +124,20 @@ def sync(cmd: Command, hosts: list[str]) -> None:
     """`sync config` and `sync host config` for the hosts, where those commands exist.
 
     Their progress messages show only where the loader's progress would."""
-    if registry().get(("sync", "config")) is not None:
-        call_quietly(cmd, ["sync", "config"])
-    if hosts and registry().get(("sync", "host", "config")) is not None:
-        call_quietly(cmd, ["sync", "host", "config", *hosts])
+    call_quietly(cmd, "sync config", [])
+    if hosts:
+        call_quietly(cmd, "sync host config", hosts)
 
 
-def call_quietly(cmd: Command, words: list[str]) -> Any:
-    """Run a sub-command whose progress messages show only on a terminal."""
-    from stacki.framework.runner import run_subcommand
-
+def call_quietly(cmd: Command, path: str, args: list[str]) -> Any:
+    """Run the sub-command `path` (when it exists) on `args`; its progress messages
+    show only on a terminal. The command is looked up directly: the arguments
+    may be thousands of host names."""
+    sub = registry().get(tuple(path.split()))
+    if sub is None:
+        return None
     ctx = cmd.ctx if cmd.ctx.tty and not cmd.ctx.api else replace(cmd.ctx, progress=_quiet)
-    return run_subcommand(ctx, words)
+    return sub(ctx).run(args, Params())
 
 
 def _quiet(text: str) -> None:
