@@ -2,19 +2,13 @@ import json
 
 import pytest
 
+from tests.commands.sheets import sheet_fixture
 from tests.conftest import Result
 
 USAGE = "[file=string] [processor=string]"
 
 
-@pytest.fixture
-def sheet(tmp_path):
-    def write(*lines: str) -> str:
-        path = tmp_path / "attrs.csv"
-        path.write_text("\n".join(lines) + "\n")
-        return f"file={path}"
-
-    return write
+sheet = sheet_fixture("attrs.csv")
 
 
 def attrs(stack, scope=None, *targets):

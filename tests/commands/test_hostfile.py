@@ -8,6 +8,7 @@ import pytest
 
 from stacki import home
 from stacki.inventory import models as m
+from tests.commands.sheets import sheet_fixture
 from tests.conftest import Result
 
 USAGE = "[file=string] [processor=string]"
@@ -16,16 +17,7 @@ FRONTEND = "frontend-0-0,frontend-0-0,True,frontend,0,0,192.168.0.2,52:54:00:00:
 COLUMNS = "name,appliance,rack,rank,ip,mac,interface,network,default"
 
 
-@pytest.fixture
-def sheet(tmp_path):
-    """Write CSV lines to a file; returns the `file=` parameter."""
-
-    def write(*lines: str, name: str = "hosts.csv", raw: bytes | None = None) -> str:
-        path = tmp_path / name
-        path.write_bytes(raw if raw is not None else "\n".join(lines).encode() + b"\n")
-        return f"file={path}"
-
-    return write
+sheet = sheet_fixture("hosts.csv")
 
 
 def load(stack, sheet, *lines):

@@ -1,19 +1,13 @@
 import pytest
 
+from tests.commands.sheets import sheet_fixture
 from tests.conftest import Result
 
 USAGE = "[file=string] [processor=string]"
 HEAD = "NETWORK,ADDRESS,MASK,GATEWAY,MTU,ZONE,DNS,PXE"
 
 
-@pytest.fixture
-def sheet(tmp_path):
-    def write(*lines: str) -> str:
-        path = tmp_path / "networks.csv"
-        path.write_text("\n".join(lines) + "\n")
-        return f"file={path}"
-
-    return write
+sheet = sheet_fixture("networks.csv")
 
 
 def networks(stack):
