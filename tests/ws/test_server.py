@@ -31,7 +31,10 @@ def test_the_story(server):
 
     made = server.stack("add", "user", "greg", "group=default", "admin=False",
                         "output-format=json")
-    greg_key = json.loads(made.stdout)[0]["key"]
+    [greg_creds] = json.loads(made.stdout)
+    # stacki-ws recorded where it listens: the CLI's credentials point there.
+    assert greg_creds["hostname"] == f"127.0.0.1:{server.port}"
+    greg_key = greg_creds["key"]
     greg = Session(server.url)
     assert greg.login("greg", greg_key).status_code == 200
     assert greg.http.get(server.url + "/user").json() == {"user": "greg"}
