@@ -90,9 +90,7 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
     resolved.params["output-format"] = "json"
     ctx = Context.for_api(user.username, user.is_superuser, service_host)
     if data is not None:
-        with uploads.data_file(user.username, data) as path:
-            resolved.params["file"] = str(path)
-            return _execute(resolved, ctx)
+        resolved.params.pop("file", None)  # the document sent as data takes its place
     for name in FILE_PARAMS:
         if resolved.params.get(name):
             path = uploads.confine(user.username, resolved.params[name])
@@ -100,6 +98,10 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
                 return Reply(403, {"API Error": f"{name}={resolved.params[name]} is not a file "
                                                 "uploaded by this user (POST /stack/upload)"})
             resolved.params[name] = path
+    if data is not None:
+        with uploads.data_file(user.username, data) as data_path:
+            resolved.params["file"] = str(data_path)
+            return _execute(resolved, ctx)
     return _execute(resolved, ctx)
 
 
@@ -112,7 +114,7 @@ def _execute(resolved: Resolved, ctx: Context) -> Reply:
         return Reply(403, {"API Error": exc.message})
     except errors.StackError as exc:
         return Reply(500, {"API Error": f"error - {exc.message}\n", "Output": ""})
-    except Exception:
+    except Exception:  # a bug: the traceback goes to the log, never to the client
         log.exception("command %s failed", resolved.command.path)
         return Reply(500, INTERNAL)
 

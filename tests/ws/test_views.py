@@ -307,7 +307,10 @@ def test_data_reaches_the_command_as_a_private_file(login_as, monkeypatch):
             seen["data"] = json.load(f)
 
     monkeypatch.setattr(ListHost, "run", capture)
-    response = login_as("greg").run("list host file=/etc/passwd", data={"hosts": ["a"]})
+    api = login_as("greg")
+    refused = api.run("list host document=/etc/passwd", data={"hosts": ["a"]})
+    assert refused.status_code == 403
+    response = api.run("list host file=/etc/passwd", data={"hosts": ["a"]})
     assert response.status_code == 200
     assert seen["data"] == {"hosts": ["a"]}
     assert seen["file"].startswith(str(home.upload_dir() / "greg"))
