@@ -32,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import PYTHON, add_hosts, fresh_home
 
-BODY = json.dumps({"cmd": "list host"}).encode()
 WARMUP = 20
 
 
@@ -76,13 +75,14 @@ def login(port: int, home: Path) -> dict[str, str]:
             "Content-Type": "application/json"}
 
 
-def client(port: int, headers: dict[str, str], count: int, out: multiprocessing.Queue) -> None:
+def client(port: int, headers: dict[str, str], body: bytes, count: int,
+           out: multiprocessing.Queue) -> None:
     """Send `count` requests one after the other; report their latencies."""
     latencies = []
     for n in range(count + WARMUP):
         started = time.perf_counter()
         conn = http.client.HTTPConnection("127.0.0.1", port)
-        conn.request("POST", "/stack", BODY, headers)
+        conn.request("POST", "/stack", body, headers)
         response = conn.getresponse()
         data = response.read()
         conn.close()
@@ -107,13 +107,15 @@ def workers_of(master: int) -> list[int]:
     return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
-def through_api(env: dict[str, str], workers: int, count: int) -> tuple[float, float, list[float]]:
+def through_api(env: dict[str, str], cmd: str, workers: int,
+                count: int) -> tuple[float, float, list[float]]:
     """Requests per second, server CPU seconds per request, latencies."""
     server, port = start(env, workers)
     try:
         headers = login(port, Path(env["HOME"]))
         queue: multiprocessing.Queue = multiprocessing.Queue()
-        clients = [multiprocessing.Process(target=client, args=(port, headers, count, queue))
+        body = json.dumps({"cmd": cmd}).encode()
+        clients = [multiprocessing.Process(target=client, args=(port, headers, body, count, queue))
                    for _ in range(workers)]
         pids = workers_of(server.pid)
         cpu = cpu_seconds(pids)
@@ -132,7 +134,7 @@ def through_api(env: dict[str, str], workers: int, count: int) -> tuple[float, f
         server.wait(timeout=60)
 
 
-def in_process(env: dict[str, str], count: int) -> tuple[float, list[float]]:
+def in_process(env: dict[str, str], cmd: str, count: int) -> tuple[float, list[float]]:
     """The same command through run_command and the JSON renderer, no HTTP."""
     os.environ.update(env)
     from stacki import home
@@ -149,7 +151,7 @@ def in_process(env: dict[str, str], count: int) -> tuple[float, list[float]]:
             cpu = time.process_time()
         started = time.perf_counter()
         # What the service does with a table: rows as objects, compact JSON.
-        json.dumps(objects(run_command(["list", "host"], ctx).result))
+        json.dumps(objects(run_command(cmd.split(), ctx).result))
         if n >= WARMUP:
             latencies.append(time.perf_counter() - started)
     return (time.process_time() - cpu) / count, latencies
@@ -165,19 +167,20 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--requests", type=int, default=1000, help="per client process")
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--cmd", default="list host", help="the command line to send")
     opts = parser.parse_args()
     with fresh_home() as env:
         add_hosts(env, opts.hosts - 1)  # plus the frontend
-        print(f"list host, {opts.hosts} hosts, {os.cpu_count()} CPUs")
+        print(f"{opts.cmd}, {opts.hosts} hosts, {os.cpu_count()} CPUs")
         results = {}
         for workers in (int(w) for w in opts.workers.split(",")):
-            rate, cpu, latencies = through_api(env, workers, opts.requests)
+            rate, cpu, latencies = through_api(env, opts.cmd, workers, opts.requests)
             results[workers] = (cpu, latencies)
             print(f"  API, {workers} worker(s), {workers} client(s): {rate:7.1f} req/s  "
                   f"p50 {percentile(latencies, .5) * 1000:6.2f} ms  "
                   f"p99 {percentile(latencies, .99) * 1000:6.2f} ms  "
                   f"server CPU {cpu * 1000:5.2f} ms/request")
-        local_cpu, local = in_process(env, opts.requests)
+        local_cpu, local = in_process(env, opts.cmd, opts.requests)
         print(f"  in-process run_command:        {1 / statistics.mean(local):7.1f} calls/s "
               f"p50 {percentile(local, .5) * 1000:6.2f} ms  "
               f"p99 {percentile(local, .99) * 1000:6.2f} ms  "
