@@ -114,43 +114,35 @@ def admin_only_path(path: str) -> bool:
 
 def check(user, command) -> Denial | None:
     """None when `user` (an authenticated auth.User) may run `command` (a
-    Command class); else the refusal, in the order Stacki makes them."""
+    Command class); else the refusal, in the order Stacki makes them.
+
+    Each list is read only when it is needed, with plain queries: one
+    compound query costs more to build than these small ones."""
+    from stacki.inventory import models as m
+
     path = command.dotted()
     denial = refused(path)
     if denial:
         return denial
-    admin = user.is_active and user.is_superuser
-    rules = access_rules(user, admin or path in ALWAYS_ALLOWED)
-    if any_match(rules["blacklist"], path):
+    if any_match(m.Blacklist.objects.values_list("command", flat=True), path):
         return Denial(403, f"Blacklisted Command: Command {path} is not permitted")
-    if admin or path in ALWAYS_ALLOWED:
+    if path in ALWAYS_ALLOWED or (user.is_active and user.is_superuser):
         return None
-    if not user.is_active or not any_match(rules["perms"], path):
+    if not user.is_active or not permitted(user, path):
         return Denial(403, f"Unauthorized Command: User {user.username} is not allowed to run {path}")
-    if admin_only(command) or any_match(rules["sudo"], path):
+    if admin_only(command) or any_match(
+            m.SudoCommand.objects.values_list("command", flat=True), path):
         return Denial(403, f'Command "{command.path}" requires Admin Privileges')
     if REFUSE_MUTATING_VERBS and command.mutates():
         return Denial(403, errors.ReadOnlyViolation().message, json=True)
     return None
 
 
-def access_rules(user, blacklist_only: bool = False) -> dict[str, list[str]]:
-    """The blacklist, the sudo list and the user's own and group permissions,
-    read in one query (every API call needs them)."""
-    from django.db.models import Value
-
+def permitted(user, path: str) -> bool:
+    """One of the user's own permissions or one of their groups' matches."""
     from stacki.inventory import models as m
 
-    def part(queryset, kind: str):
-        return queryset.annotate(kind=Value(kind)).values_list("kind", "command")
-
-    query = part(m.Blacklist.objects.all(), "blacklist")
-    if not blacklist_only:
-        query = query.union(part(m.SudoCommand.objects.all(), "sudo"),
-                            part(m.UserPerm.objects.filter(user=user), "perms"),
-                            part(m.GroupPerm.objects.filter(group__user=user), "perms"),
-                            all=True)
-    rules: dict[str, list[str]] = {"blacklist": [], "sudo": [], "perms": []}
-    for kind, pattern in query:
-        rules[kind].append(pattern)
-    return rules
+    own = m.UserPerm.objects.filter(user_id=user.id).values_list("command", flat=True)
+    inherited = m.GroupPerm.objects.filter(group__user__id=user.id).values_list("command",
+                                                                                flat=True)
+    return any_match(own, path) or any_match(inherited, path)
