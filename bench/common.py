@@ -3,6 +3,7 @@ inventory through the ORM, and timing of whole processes."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -11,6 +12,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -85,3 +87,31 @@ def report(title: str, figures: dict[str, float], floor: float) -> None:
     print(title)
     for name, seconds in figures.items():
         print(f"  {name:<45} {seconds * 1000:8.1f} ms  {seconds / floor:5.2f} x django floor")
+
+
+@dataclass
+class Measure:
+    wall: float  # seconds
+    cpu: float  # seconds, user + system
+    peak: float  # MiB, maximum resident set size
+
+
+# Runs a command as its only child and reports the child's own figures.
+_MEASURE = """
+import json, resource, subprocess, sys, time
+out = subprocess.DEVNULL if sys.argv[1] == "-" else open(sys.argv[1], "wb")
+start = time.perf_counter()
+subprocess.run(sys.argv[2:], check=True, stdout=out, stdin=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps([wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss]))
+"""
+
+
+def measure(argv: list[str], env: dict[str, str], stdout: Path | None = None) -> Measure:
+    """Wall time, CPU time and peak memory of one run of a whole process
+    (its stdout goes to `stdout`, or nowhere)."""
+    done = subprocess.run([PYTHON, "-c", _MEASURE, str(stdout or "-"), *argv], env=env,
+                          check=True, capture_output=True, text=True)
+    wall, cpu, peak_kib = json.loads(done.stdout)
+    return Measure(wall, cpu, peak_kib / 1024)
