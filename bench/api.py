@@ -4,11 +4,12 @@
 
 A fresh STACKI_HOME gets 100 hosts. `stacki-ws` serves it on 127.0.0.1 with
 1 and then 2 gunicorn workers; as many client processes as workers send a
-bounded number of logged-in `POST /stack {"cmd": "list host"}` requests.
-Prints requests per second, p50/p99 latency, the CPU time the workers spent
-per request, and the per-request overhead of the API: p50 of one client
-against one worker minus the in-process p50 of `run_command` + JSON, and the
-same difference in CPU time (which other load on the machine disturbs less).
+bounded number of logged-in `POST /stack {"cmd": "list host"}` requests:
+requests per second, p50/p99 latency, CPU time of the workers per request.
+Then the per-request overhead of the API: batches of requests to one worker
+alternate with batches of the same command run in-process (`run_command` +
+JSON), so that both see the same load on the machine; printed as the
+difference of the p50 latencies and of the CPU times.
 Targets on 2 cores: >= 300 req/s, p99 <= 50 ms, overhead <= 3 ms.
 """
 
@@ -21,7 +22,6 @@ import multiprocessing
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import PYTHON, add_hosts, fresh_home
 
 WARMUP = 20
+BATCH = 50
 
 
 def free_port() -> int:
@@ -75,19 +76,23 @@ def login(port: int, home: Path) -> dict[str, str]:
             "Content-Type": "application/json"}
 
 
+def post(port: int, headers: dict[str, str], body: bytes) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("POST", "/stack", body, headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    if response.status != 200:
+        raise SystemExit(f"HTTP {response.status}: {data[:200]!r}")
+
+
 def client(port: int, headers: dict[str, str], body: bytes, count: int,
            out: multiprocessing.Queue) -> None:
     """Send `count` requests one after the other; report their latencies."""
     latencies = []
     for n in range(count + WARMUP):
         started = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        conn.request("POST", "/stack", body, headers)
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        if response.status != 200:
-            raise SystemExit(f"HTTP {response.status}: {data[:200]!r}")
+        post(port, headers, body)
         if n >= WARMUP:
             latencies.append(time.perf_counter() - started)
     out.put(latencies)
@@ -107,9 +112,10 @@ def workers_of(master: int) -> list[int]:
     return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
-def through_api(env: dict[str, str], cmd: str, workers: int,
-                count: int) -> tuple[float, float, list[float]]:
-    """Requests per second, server CPU seconds per request, latencies."""
+def throughput(env: dict[str, str], cmd: str, workers: int,
+               count: int) -> tuple[float, float, list[float]]:
+    """As many client processes as workers: requests per second, server CPU
+    seconds per request, latencies."""
     server, port = start(env, workers)
     try:
         headers = login(port, Path(env["HOME"]))
@@ -127,15 +133,24 @@ def through_api(env: dict[str, str], cmd: str, workers: int,
         cpu = cpu_seconds(pids) - cpu
         for c in clients:
             c.join()
-        requests = len(latencies) + WARMUP * workers
-        return len(latencies) / wall, cpu / requests, latencies
+        return len(latencies) / wall, cpu / (len(latencies) + WARMUP * workers), latencies
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
 
 
-def in_process(env: dict[str, str], cmd: str, count: int) -> tuple[float, list[float]]:
-    """The same command through run_command and the JSON renderer, no HTTP."""
+def timed(call, count: int = BATCH) -> list[float]:
+    latencies = []
+    for _ in range(count):
+        started = time.perf_counter()
+        call()
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def overhead(env: dict[str, str], cmd: str, count: int) -> dict[str, float]:
+    """The API against one worker and the same command in this process, in
+    alternating batches so that both see the same load on the machine."""
     os.environ.update(env)
     from stacki import home
 
@@ -145,16 +160,32 @@ def in_process(env: dict[str, str], cmd: str, count: int) -> tuple[float, list[f
     from stacki.framework.runner import run_command
 
     ctx = Context.for_api("admin", True)
-    latencies = []
-    for n in range(count + WARMUP):
-        if n == WARMUP:
+    body = json.dumps({"cmd": cmd}).encode()
+    server, port = start(env, 1)
+    try:
+        headers = login(port, Path(env["HOME"]))
+        pids = workers_of(server.pid)
+        api: list[float] = []
+        local: list[float] = []
+        api_cpu = local_cpu = 0.0
+        for batch in range(count // BATCH + 1):
+            cpu = cpu_seconds(pids)
+            api_batch = timed(lambda: post(port, headers, body))
+            api_batch_cpu = cpu_seconds(pids) - cpu
             cpu = time.process_time()
-        started = time.perf_counter()
-        # What the service does with a table: rows as objects, compact JSON.
-        json.dumps(objects(run_command(cmd.split(), ctx).result))
-        if n >= WARMUP:
-            latencies.append(time.perf_counter() - started)
-    return (time.process_time() - cpu) / count, latencies
+            # What the service does with a table: rows as objects, compact JSON.
+            local_batch = timed(lambda: json.dumps(objects(run_command(cmd.split(), ctx).result)))
+            if batch:  # the first batch warms both up
+                api += api_batch
+                local += local_batch
+                api_cpu += api_batch_cpu
+                local_cpu += time.process_time() - cpu
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    return {"api p50": percentile(api, .5), "local p50": percentile(local, .5),
+            "local p99": percentile(local, .99), "api cpu": api_cpu / len(api),
+            "local cpu": local_cpu / len(local)}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -172,23 +203,19 @@ def main() -> None:
     with fresh_home() as env:
         add_hosts(env, opts.hosts - 1)  # plus the frontend
         print(f"{opts.cmd}, {opts.hosts} hosts, {os.cpu_count()} CPUs")
-        results = {}
         for workers in (int(w) for w in opts.workers.split(",")):
-            rate, cpu, latencies = through_api(env, opts.cmd, workers, opts.requests)
-            results[workers] = (cpu, latencies)
+            rate, cpu, latencies = throughput(env, opts.cmd, workers, opts.requests)
             print(f"  API, {workers} worker(s), {workers} client(s): {rate:7.1f} req/s  "
                   f"p50 {percentile(latencies, .5) * 1000:6.2f} ms  "
                   f"p99 {percentile(latencies, .99) * 1000:6.2f} ms  "
                   f"server CPU {cpu * 1000:5.2f} ms/request")
-        local_cpu, local = in_process(env, opts.cmd, opts.requests)
-        print(f"  in-process run_command:        {1 / statistics.mean(local):7.1f} calls/s "
-              f"p50 {percentile(local, .5) * 1000:6.2f} ms  "
-              f"p99 {percentile(local, .99) * 1000:6.2f} ms  "
-              f"CPU {local_cpu * 1000:5.2f} ms/call")
-        cpu, single = results.get(1) or next(iter(results.values()))
-        print(f"  API overhead per request: {(percentile(single, .5) - percentile(local, .5)) * 1000:.2f}"
-              f" ms (p50 latency, one client), {(cpu - local_cpu) * 1000:.2f} ms (server CPU)")
-        print(f"  load average during the run: {os.getloadavg()[0]:.2f}")
+        pair = overhead(env, opts.cmd, opts.requests)
+        print(f"  in-process run_command + JSON:  p50 {pair['local p50'] * 1000:6.2f} ms  "
+              f"p99 {pair['local p99'] * 1000:6.2f} ms  CPU {pair['local cpu'] * 1000:5.2f} ms/call")
+        print(f"  API overhead per request (one worker, alternating batches): "
+              f"{(pair['api p50'] - pair['local p50']) * 1000:.2f} ms p50 latency, "
+              f"{(pair['api cpu'] - pair['local cpu']) * 1000:.2f} ms CPU")
+        print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
