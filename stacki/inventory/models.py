@@ -281,3 +281,62 @@ class Setting(models.Model):
 
     class Meta:
         db_table = "setting"
+
+
+class ApiKey(models.Model):
+    """An API key of a web-service user beyond the first one (the first key
+    is the user's password; see stacki.ws.keys). Only a hash is stored, and
+    the first characters of the key in clear so that a login hashes once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    # The key's id as users see it, counted per user; 1 is the password.
+    number = models.PositiveIntegerField()
+    lookup = models.CharField(max_length=16, blank=True, default="")
+    hash = models.CharField(max_length=128, blank=True, default="")
+    comment = models.TextField(blank=True, default="")
+    created = models.DateTimeField()
+    expires = models.DateTimeField(null=True)
+    last_used = models.DateTimeField(null=True)
+    revoked = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "api_key"
+        constraints = [models.UniqueConstraint("user", "number", name="api_key_unique")]
+        indexes = [models.Index("user", "lookup", name="api_key_lookup")]
+
+
+class AuditRecord(models.Model):
+    """One web-service call, allowed or not (see stacki.ws.audit)."""
+
+    time = models.DateTimeField(db_index=True)
+    # Names, not foreign keys: the trail outlives removed users.
+    username = models.CharField(max_length=150, blank=True, default="")
+    address = models.CharField(max_length=64, blank=True, default="")
+    auth = models.CharField(max_length=16, blank=True, default="")
+    key_number = models.PositiveIntegerField(null=True)
+    action = models.CharField(max_length=16)
+    command = models.CharField(max_length=255, blank=True, default="")
+    args = models.JSONField(default=list)
+    params = models.JSONField(default=dict)
+    outcome = models.CharField(max_length=16)
+    detail = models.TextField(blank=True, default="")
+    status = models.PositiveSmallIntegerField()
+    duration = models.FloatField()
+
+    class Meta:
+        db_table = "api_audit"
+        indexes = [models.Index("username", "time", name="api_audit_user"),
+                   models.Index("command", "time", name="api_audit_command")]
+
+
+class LoginFailure(models.Model):
+    """A failed login, counted per user name and per address (stacki.ws.throttle)."""
+
+    kind = models.CharField(max_length=8)
+    subject = models.CharField(max_length=255)
+    time = models.DateTimeField()
+
+    class Meta:
+        db_table = "api_login_failure"
+        indexes = [models.Index("kind", "subject", "time", name="api_login_failure_subject"),
+                   models.Index("time", name="api_login_failure_time")]
