@@ -115,3 +115,11 @@ def measure(argv: list[str], env: dict[str, str], stdout: Path | None = None) ->
                           check=True, capture_output=True, text=True)
     wall, cpu, peak_kib = json.loads(done.stdout)
     return Measure(wall, cpu, peak_kib / 1024)
+
+
+def median_measure(argv: list[str], env: dict[str, str], runs: int) -> Measure:
+    """Median wall time, CPU time and peak memory over `runs` runs. CPU time is
+    the steadier figure on a busy machine."""
+    samples = [measure(argv, env) for _ in range(runs)]
+    return Measure(*(statistics.median(getattr(s, f) for s in samples)
+                     for f in ("wall", "cpu", "peak")))
