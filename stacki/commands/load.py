@@ -129,17 +129,18 @@ class Load(Command):
         return None
 
     def source(self, args: list[str], params: Params) -> str:
-        # Over the web service the document arrives as the private file `file=`.
+        # Over the web service the document arrives as the private file `file=`
+        # (or document= naming an upload): the service confines both parameters.
         name = params.value("document") or params.value("file")
-        if name is None:
-            if not args:
-                raise errors.ArgRequired("filename")
-            if len(args) > 1:
-                raise errors.ArgUnique("filename")
-            name = args[0]
-        if self.ctx.api and name != params.value("file"):
+        if name is not None:
+            return name
+        if not args:
+            raise errors.ArgRequired("filename")
+        if len(args) > 1:
+            raise errors.ArgUnique("filename")
+        if self.ctx.api:
             raise errors.CommandError("over the web service, send the document as data")
-        return name
+        return args[0]
 
     def execute(self, line: Line) -> None:
         cls = registry().get(tuple(line.path.split()))
