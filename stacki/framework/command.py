@@ -185,6 +185,7 @@ class Registry:
     def __init__(self, index: dict[tuple[str, ...], tuple[str, str]]) -> None:
         self.index = index
         self.nodes = {words[:n] for words in index for n in range(1, len(words) + 1)}
+        self.depth = max((len(words) for words in index), default=0)
 
     def get(self, words: tuple[str, ...]) -> type[Command] | None:
         entry = self.index.get(words)
@@ -289,7 +290,9 @@ def resolve(words: list[str]) -> Resolved:
     if " " in first.strip() and tuple(first.split()) in reg.nodes:
         node, rest = tuple(first.split()), list(words[1:])
     else:
-        for n in range(len(words), 0, -1):
+        # No command is longer than the deepest path: a line of 10,000 host
+        # names costs no more than a short one.
+        for n in range(min(len(words), reg.depth), 0, -1):
             prefix = tuple(words[:n])
             if all("=" not in w for w in prefix) and prefix in reg.nodes:
                 node, rest = prefix, list(words[n:])
