@@ -54,7 +54,7 @@ class AddHost(Command):
         name = self.one_arg(args, "host").lower()
         if not valid_label(name):
             raise errors.ArgValue("host", "a valid hostname label")
-        if m.Host.objects.filter(name__iexact=name).exists():
+        if m.Host.objects.named(name).exists():
             raise errors.CommandError(f'host "{name}" already exists in the database')
         base = name.split("-")
         appliance = params.value("appliance")
@@ -279,7 +279,7 @@ class SetHostName(SetHostField):
     def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
         if not valid_label(value):
             raise errors.ParamValue("name", "a valid hostname label")
-        if m.Host.objects.filter(name__iexact=value).exclude(id=hosts[0].id).exists():
+        if m.Host.objects.named(value).exclude(id=hosts[0].id).exists():
             raise errors.CommandError("name already exists")
         return {"name": value}
 

@@ -505,7 +505,7 @@ class AddHostInterfaceAlias(Command):
     def run(self, args: list[str], params: Params) -> None:
         host = one_host(self, args)
         alias, device = params.require("alias"), params.require("interface")
-        if m.Host.objects.filter(name__iexact=alias).exists():
+        if m.Host.objects.named(alias).exists():
             raise errors.CommandError("hostname already in use")
         if alias.isdigit():
             raise errors.CommandError("aliases cannot be only numbers")

@@ -84,6 +84,13 @@ class Network(models.Model):
         db_table = "network"
 
 
+class HostQuerySet(models.QuerySet):
+    def named(self, name: str) -> "HostQuerySet":
+        """Hosts called `name`, ignoring case, through the lower(name) index
+        (`name__iexact` cannot use it)."""
+        return self.annotate(lname=Lower("name")).filter(lname=name.lower())
+
+
 class Host(models.Model):
     name = models.CharField(max_length=255)
     appliance = models.ForeignKey(Appliance, on_delete=models.PROTECT, related_name="hosts")
@@ -100,6 +107,8 @@ class Host(models.Model):
     metadata = models.TextField(null=True)
     boot = models.CharField(max_length=16, null=True)  # next boot: "os" / "install"
     groups = models.ManyToManyField(Group, related_name="hosts", db_table="host_group")
+
+    objects = HostQuerySet.as_manager()
 
     class Meta:
         db_table = "host"
@@ -314,7 +323,7 @@ class AuditRecord(models.Model):
     address = models.CharField(max_length=64, blank=True, default="")
     auth = models.CharField(max_length=16, blank=True, default="")
     key_number = models.PositiveIntegerField(null=True)
-    action = models.CharField(max_length=16)
+    # The dotted command path, or the endpoint (/stack/login) of other calls.
     command = models.CharField(max_length=255, blank=True, default="")
     args = models.JSONField(default=list)
     params = models.JSONField(default=dict)
