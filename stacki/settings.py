@@ -20,12 +20,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every answer, even a refused body, is audited.
+    "stacki.ws.audit.AuditTrail",
     "stacki.ws.middleware.BodyLimit",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stacki.ws.basic.KeyAuthentication",
 ]
+# A user's keys: the password (key 1) and the ApiKey rows (stacki.ws.keys).
+AUTHENTICATION_BACKENDS = ["stacki.ws.keys.KeyBackend"]
+# Failed logins for one user, or from one address, within the window (seconds)
+# after which further attempts get 429 until the window has passed (0: no limit).
+STACKI_LOGIN_FAILURES = int(os.environ.get("STACKI_LOGIN_FAILURES", "10"))
+STACKI_LOGIN_WINDOW = int(os.environ.get("STACKI_LOGIN_WINDOW", "300"))
 
 ROOT_URLCONF = "stacki.ws.urls"
 WSGI_APPLICATION = "stacki.ws.wsgi.application"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from stacki.framework import errors
 
@@ -101,7 +101,10 @@ def refused_words(words: list[str]) -> Denial | None:
 
 def admin_only(command) -> bool:
     """Judged on every path the command has: a short spelling (`set user
-    admin`) is as admin-only as the canonical command it subclasses."""
+    admin`) is as admin-only as the canonical command it subclasses. A
+    command may also declare itself admin-only over the API (`list api audit`)."""
+    if getattr(command, "admin_only_on_api", False):
+        return True
     return any(admin_only_path(c.dotted()) for c in command.__mro__ if getattr(c, "path", ""))
 
 
@@ -112,37 +115,69 @@ def admin_only_path(path: str) -> bool:
     return any(words[: len(p)] == p for p in ADMIN_ONLY_PREFIXES)
 
 
-def check(user, command) -> Denial | None:
+class Rules:
+    """The access lists as one user sees them, each read once and only when
+    first needed, with plain queries: one compound query costs more to build
+    than these small ones. One Rules serves many checks (the catalogue)."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+    @cached_property
+    def blacklist(self) -> list[str]:
+        from stacki.inventory import models as m
+
+        return list(m.Blacklist.objects.values_list("command", flat=True))
+
+    @cached_property
+    def sudo(self) -> list[str]:
+        from stacki.inventory import models as m
+
+        return list(m.SudoCommand.objects.values_list("command", flat=True))
+
+    @cached_property
+    def own(self) -> list[str]:
+        from stacki.inventory import models as m
+
+        return list(m.UserPerm.objects.filter(user_id=self.user.id)
+                    .values_list("command", flat=True))
+
+    @cached_property
+    def inherited(self) -> list[str]:
+        from stacki.inventory import models as m
+
+        return list(m.GroupPerm.objects.filter(group__user__id=self.user.id)
+                    .values_list("command", flat=True))
+
+
+def self_service(command) -> bool:
+    """Commands every user may run on their own records (their API keys):
+    the command itself refuses a non-admin anyone else's."""
+    return getattr(command, "self_service", False)
+
+
+def check(user, command, rules: Rules | None = None) -> Denial | None:
     """None when `user` (an authenticated auth.User) may run `command` (a
-    Command class); else the refusal, in the order Stacki makes them.
-
-    Each list is read only when it is needed, with plain queries: one
-    compound query costs more to build than these small ones."""
-    from stacki.inventory import models as m
-
+    Command class); else the refusal, in the order Stacki makes them."""
+    rules = rules or Rules(user)
     path = command.dotted()
     denial = refused(path)
     if denial:
         return denial
-    if any_match(m.Blacklist.objects.values_list("command", flat=True), path):
+    if any_match(rules.blacklist, path):
         return Denial(403, f"Blacklisted Command: Command {path} is not permitted")
-    if path in ALWAYS_ALLOWED or (user.is_active and user.is_superuser):
+    if path in ALWAYS_ALLOWED or (user.is_active and (user.is_superuser or self_service(command))):
         return None
-    if not user.is_active or not permitted(user, path):
+    if not user.is_active or not permitted(user, path, rules):
         return Denial(403, f"Unauthorized Command: User {user.username} is not allowed to run {path}")
-    if admin_only(command) or any_match(
-            m.SudoCommand.objects.values_list("command", flat=True), path):
+    if admin_only(command) or any_match(rules.sudo, path):
         return Denial(403, f'Command "{command.path}" requires Admin Privileges')
     if REFUSE_MUTATING_VERBS and command.mutates():
         return Denial(403, errors.ReadOnlyViolation().message, json=True)
     return None
 
 
-def permitted(user, path: str) -> bool:
+def permitted(user, path: str, rules: Rules | None = None) -> bool:
     """One of the user's own permissions or one of their groups' matches."""
-    from stacki.inventory import models as m
-
-    own = m.UserPerm.objects.filter(user_id=user.id).values_list("command", flat=True)
-    inherited = m.GroupPerm.objects.filter(group__user__id=user.id).values_list("command",
-                                                                                flat=True)
-    return any_match(own, path) or any_match(inherited, path)
+    rules = rules or Rules(user)
+    return any_match(rules.own, path) or any_match(rules.inherited, path)

@@ -89,6 +89,8 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
                      text=not denial.json)
     resolved.params["output-format"] = "json"
     ctx = Context.for_api(user.username, user.is_superuser, service_host)
+    if access.self_service(resolved.command) and resolved.command.mutates():
+        ctx.readonly = False  # the command keeps a non-admin to their own keys
     if data is not None:
         resolved.params.pop("file", None)  # the document sent as data takes its place
     for name in FILE_PARAMS:

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_GET, require_POST
 
-from stacki.ws import dispatch, uploads
+from stacki.ws import audit, dispatch, uploads
 
 log = logging.getLogger("stacki.ws")
 
@@ -57,6 +57,7 @@ def stack(request: HttpRequest) -> HttpResponse:
     except RequestDataTooBig:
         return too_large()
     reply = dispatch.run(request.user, body, request.get_host())
+    audit.note(request, command=reply.path, args=reply.args, params=redact(reply.params))
     log_call(request, f"command={reply.path or '-'}", reply.status, started,
              args=reply.args, params=redact(reply.params))
     return HttpResponse(reply.content(), status=reply.status, content_type="application/json")

@@ -1,0 +1,88 @@
+"""Login throttling: after STACKI_LOGIN_FAILURES failed logins (form or Basic)
+for one user name, or from one address, within STACKI_LOGIN_WINDOW seconds,
+further attempts for that name or from that address are answered 429 with a
+Retry-After until enough failures have aged out of the window.
+
+The failures are rows in the database, so every server sharing it counts
+the same; a refused attempt is not checked and not counted (it costs no
+hash). Unknown user names are counted like known ones: the answers must
+not tell them apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from stacki.inventory.models import LoginFailure
+
+USER, ADDRESS = "user", "address"
+MAX_SUBJECT = 255
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def limits() -> tuple[int, timedelta]:
+    return settings.STACKI_LOGIN_FAILURES, timedelta(seconds=settings.STACKI_LOGIN_WINDOW)
+
+
+@dataclass
+class Gate:
+    """The failures in the window for one attempt's user name and address."""
+
+    username: str
+    address: str
+    # Looked up at each call, not bound once: tests move the clock.
+    now: datetime = field(default_factory=lambda: timezone.now())
+
+    def __post_init__(self) -> None:
+        self.username = self.username[:MAX_SUBJECT]
+        self.limit, self.window = limits()
+        self.times: dict[str, list[datetime]] = {USER: [], ADDRESS: []}
+        if self.limit <= 0:
+            return
+        subjects = Q(kind=USER, subject=self.username) | Q(kind=ADDRESS, subject=self.address)
+        for kind, when in (LoginFailure.objects.filter(subjects, time__gt=self.now - self.window)
+                           .order_by("time").values_list("kind", "time")):
+            self.times[kind].append(when)
+
+    def retry_after(self) -> int | None:
+        """Seconds until an attempt will be checked again; None when it is now."""
+        if self.limit <= 0:
+            return None
+        waits = [times[len(times) - self.limit] + self.window - self.now
+                 for times in self.times.values() if len(times) >= self.limit]
+        if not waits:
+            return None
+        return max(1, math.ceil(max(waits).total_seconds()))
+
+    def failed(self) -> None:
+        if self.limit <= 0:
+            return
+        # Old failures go as new ones come: the table holds one window at most.
+        LoginFailure.objects.filter(time__lte=self.now - self.window).delete()
+        LoginFailure.objects.bulk_create([
+            LoginFailure(kind=USER, subject=self.username, time=self.now),
+            LoginFailure(kind=ADDRESS, subject=self.address, time=self.now)])
+
+    def succeeded(self) -> None:
+        """A user who gets in starts afresh (the address's count stays)."""
+        if self.times[USER]:
+            LoginFailure.objects.filter(kind=USER, subject=self.username).delete()
+
+
+def too_many(retry_after: int) -> HttpResponse:
+    from stacki.ws.views import json_response
+
+    response = json_response(
+        {"API Error": f"Too many failed logins; try again in {retry_after} seconds"}, 429)
+    response["Retry-After"] = str(retry_after)
+    return response
