@@ -1,10 +1,13 @@
 """The web-service client: `StackWSClient` for scripts and the `wsclient` command.
 
-    wsclient [-f CREDFILE] WORDS...
+    wsclient [-f CREDFILE] [--basic] WORDS...
+    wsclient [-f CREDFILE] [--basic] --commands
 
 reads the credentials (default ~/stacki-ws.cred, as written at
 initialisation or by `add api user ... output-format=json`), logs in, runs
-WORDS joined by spaces and prints the JSON answer. The local files of `load`
+WORDS joined by spaces and prints the JSON answer. With --basic each request
+carries the credentials (HTTP Basic) instead of logging in to a session;
+--commands prints the catalogue of the commands the user may run. The local files of `load`
 commands are sent along: a JSON document as `data`, a spreadsheet (`file=`)
 uploaded first and replaced by its place on the server.
 """
@@ -46,13 +49,15 @@ class StackWSError(Exception):
 
 
 class StackWSClient:
-    """A logged-in conversation with the service (cookies, CSRF token)."""
+    """A logged-in conversation with the service (cookies, CSRF token), or
+    with `basic=True` requests that each carry the credentials (no session)."""
 
     def __init__(self, hostname: str, username: str, key: str, url: str | None = None,
-                 verify: bool | str = True):
+                 verify: bool | str = True, basic: bool = False):
         self.hostname = hostname
         self.username = username
         self.key = key
+        self.basic = basic
         if url is None:
             url = hostname if "://" in hostname else f"http://{hostname}"
             url = url.rstrip("/")
@@ -69,8 +74,24 @@ class StackWSClient:
         return tokens[-1] if tokens else ""
 
     def _post(self, path: str, **kwargs: Any) -> requests.Response:
+        if self.basic:
+            return self.session.post(self.url + path, auth=(self.username, self.key),
+                                     timeout=TIMEOUT, **kwargs)
         headers = {"X-CSRFToken": self._csrf(), "Referer": self.url + "/"}
         return self.session.post(self.url + path, headers=headers, timeout=TIMEOUT, **kwargs)
+
+    def _ready(self) -> None:
+        if not self.basic and not self.logged_in:
+            self.login()
+
+    def commands(self) -> list[dict[str, Any]]:
+        """The catalogue of the commands this user may run (GET /stack/commands)."""
+        self._ready()
+        auth = (self.username, self.key) if self.basic else None
+        response = self.session.get(self.url + "/commands", auth=auth, timeout=TIMEOUT)
+        if response.status_code != 200:
+            raise StackWSError(response.status_code, response.text)
+        return response.json()
 
     def login(self) -> None:
         self.session.get(self.url, timeout=TIMEOUT).raise_for_status()
@@ -86,8 +107,7 @@ class StackWSClient:
 
     def upload(self, path: str | Path) -> dict[str, Any]:
         """Send a local file to POST /stack/upload; returns {"csv", "name", "dir"}."""
-        if not self.logged_in:
-            self.login()
+        self._ready()
         with open(path, "rb") as f:
             response = self._post("/upload", files={"csvFile": (Path(path).name, f)})
         if response.status_code != 200:
@@ -97,8 +117,7 @@ class StackWSClient:
     def run(self, cmd: str, data: Any = None) -> str:
         """Run a command line; returns the JSON text of the answer (also on
         an error: see `.status`)."""
-        if not self.logged_in:
-            self.login()
+        self._ready()
         cmd, data = self.prepare(cmd, data)
         request: dict[str, Any] = {"cmd": cmd}
         if data is not None:
@@ -155,17 +174,25 @@ def main(argv: list[str] | None = None) -> int:
                                      "through the Stacki web service.")
     parser.add_argument("-f", dest="credfile", default=str(Path.home() / CRED_FILE),
                         help=f"credentials file (default ~/{CRED_FILE})")
+    parser.add_argument("--basic", action="store_true",
+                        help="send the credentials with each request (HTTP Basic, no session)")
+    parser.add_argument("--commands", action="store_true",
+                        help="print the commands this user may run (JSON) and exit")
     parser.add_argument("words", nargs=argparse.REMAINDER, help="the command line")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    if not args.words:
+    if not args.words and not args.commands:
         parser.error("a command is required, e.g. wsclient list host")
     try:
         creds = read_credentials(args.credfile)
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"error - cannot read credentials {args.credfile}: {exc}\n")
         return EXIT_ERROR
-    client = StackWSClient(creds["hostname"], creds["username"], creds["key"], url=creds.get("url"))
+    client = StackWSClient(creds["hostname"], creds["username"], creds["key"], url=creds.get("url"),
+                           basic=args.basic)
     try:
+        if args.commands:
+            sys.stdout.write(json.dumps(client.commands(), indent=8) + "\n")
+            return 0
         text = client.run(" ".join(args.words))
     except StackWSError as exc:
         sys.stderr.write(f"error - login failed ({exc.status}): {exc.message()}\n")
