@@ -1,0 +1,184 @@
+"""Login throttling: N failures for a user or from an address within the
+window, then 429 with Retry-After until the window passes."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from stacki.inventory.models import AuditRecord, LoginFailure
+from stacki.ws import throttle
+from tests.ws.basicauth import basic_run, http_run, own_server
+from tests.ws.conftest import Api, body
+
+TOO_MANY = "Too many failed logins; try again in {} seconds"
+
+
+@pytest.fixture(autouse=True)
+def limits(settings):
+    settings.STACKI_LOGIN_FAILURES = 3
+    settings.STACKI_LOGIN_WINDOW = 60
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(seconds) moves the throttle's clock forward."""
+    offset = [timedelta(0)]
+    real = timezone.now
+    monkeypatch.setattr(throttle.timezone, "now", lambda: real() + offset[0])
+
+    def advance(seconds: float) -> None:
+        offset[0] += timedelta(seconds=seconds)
+
+    return advance
+
+
+def form_login(username: str, key: str, address: str = "127.0.0.1"):
+    client = Client(enforce_csrf_checks=True)
+    client.get("/stack")
+    return client.post("/stack/login", {"USERNAME": username, "PASSWORD": key},
+                       HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value, REMOTE_ADDR=address)
+
+
+def refused(response, seconds: int | None = None) -> bool:
+    if response.status_code != 429:
+        return False
+    wait = int(response["Retry-After"])
+    assert body(response) == {"API Error": TOO_MANY.format(wait)}
+    return seconds is None or wait == seconds
+
+
+def test_failures_for_one_user_then_429(make_user):
+    key = make_user("greg")
+    for _ in range(3):
+        assert form_login("greg", "wrong", "10.0.0.1").status_code == 401
+    assert refused(form_login("greg", key, "10.0.0.2"), 60)
+    assert refused(basic_run("greg", key, "list host", REMOTE_ADDR="10.0.0.3"))
+    # Other users are not affected, from anywhere.
+    make_user("fred")
+    assert form_login("fred", "key-of-fred", "10.0.0.5").status_code == 200
+    assert basic_run("fred", "key-of-fred", "list host").status_code == 200
+
+
+def test_failures_from_one_address_then_429(make_user):
+    make_user("greg")
+    for name in ("a", "b", "c"):
+        assert basic_run(name, "wrong", "list host", REMOTE_ADDR="10.0.0.9").status_code == 401
+    assert refused(form_login("greg", "key-of-greg", "10.0.0.9"))
+    assert form_login("greg", "key-of-greg", "10.0.0.8").status_code == 200
+
+
+def test_basic_and_form_failures_count_together(make_user):
+    make_user("greg")
+    form_login("greg", "wrong", "10.0.0.1")
+    basic_run("greg", "wrong", "list host", REMOTE_ADDR="10.0.0.2")
+    form_login("greg", "wrong", "10.0.0.3")
+    assert refused(basic_run("greg", "key-of-greg", "list host", REMOTE_ADDR="10.0.0.4"))
+
+
+def test_throttling_releases_after_the_window(make_user, clock):
+    make_user("greg")
+    for step in range(3):
+        form_login("greg", "wrong", f"10.0.0.{step}")
+        clock(10)
+    # The first failure leaves the window 60 s after it happened.
+    assert refused(form_login("greg", "key-of-greg"), 30)
+    clock(29)
+    assert refused(form_login("greg", "key-of-greg"), 1)
+    clock(1)
+    assert form_login("greg", "key-of-greg").status_code == 200
+
+
+def test_refused_attempts_are_not_checked_nor_counted(make_user, clock):
+    make_user("greg")
+    for _ in range(3):
+        form_login("greg", "wrong")
+    assert LoginFailure.objects.count() == 6
+    for _ in range(5):
+        assert refused(form_login("greg", "wrong"))
+    assert LoginFailure.objects.count() == 6
+
+
+def test_a_success_clears_the_user_count(make_user):
+    make_user("greg")
+    for _ in range(2):
+        form_login("greg", "wrong", "10.0.0.1")
+    assert form_login("greg", "key-of-greg", "10.0.0.2").status_code == 200
+    for _ in range(2):
+        assert form_login("greg", "wrong", "10.0.0.3").status_code == 401
+    assert form_login("greg", "key-of-greg", "10.0.0.4").status_code == 200
+
+
+def test_unknown_users_are_throttled_like_known_ones(make_user):
+    for name in ("greg", "nobody"):
+        if name == "greg":
+            make_user("greg")
+        for step in range(3):
+            assert form_login(name, "wrong", f"10.1.{step}.1").status_code == 401
+        assert refused(form_login(name, "wrong", "10.2.0.1"), 60)
+
+
+def test_old_failures_are_pruned(make_user, clock):
+    make_user("greg")
+    form_login("greg", "wrong")
+    clock(61)
+    form_login("fred", "wrong")
+    assert sorted(LoginFailure.objects.values_list("subject", flat=True)) == [
+        "127.0.0.1", "fred"]
+
+
+def test_a_limit_of_zero_turns_throttling_off(make_user, settings):
+    settings.STACKI_LOGIN_FAILURES = 0
+    make_user("greg")
+    for _ in range(5):
+        assert form_login("greg", "wrong").status_code == 401
+    assert form_login("greg", "key-of-greg").status_code == 200
+    assert not LoginFailure.objects.exists()
+
+
+def test_sessions_are_not_throttled(login_as):
+    api = login_as("greg")
+    for _ in range(3):
+        basic_run("greg", "wrong", "list host")
+    assert api.run("list host").status_code == 200
+
+
+def test_throttled_attempts_are_audited(make_user):
+    make_user("greg")
+    for _ in range(4):
+        form_login("greg", "wrong")
+    assert list(AuditRecord.objects.order_by("id").values_list("outcome", "status")) == [
+        ("failed", 401)] * 3 + [("throttled", 429)]
+    assert AuditRecord.objects.last().detail == TOO_MANY.format(60)
+
+
+def test_api_login_helper_still_works(make_user):
+    """The session protocol itself is unchanged by the throttle."""
+    key = make_user("greg")
+    assert body(Api().login("greg", key)) == {"login": "True"}
+
+
+# --- over real HTTP ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def server(pristine_home, tmp_path_factory):
+    server = own_server(pristine_home, tmp_path_factory, "throttle",
+                        STACKI_LOGIN_FAILURES="3", STACKI_LOGIN_WINDOW="3")
+    yield server
+    server.stop()
+
+
+def test_throttling_over_http(server):
+    admin = server.admin_creds()
+    for _ in range(3):
+        assert http_run(server, "admin", "wrong", "list host").status_code == 401
+    response = http_run(server, "admin", admin["key"], "list host")
+    assert response.status_code == 429
+    wait = int(response.headers["Retry-After"])
+    assert 1 <= wait <= 3
+    assert response.json() == {"API Error": TOO_MANY.format(wait)}
+    time.sleep(wait)
+    assert http_run(server, "admin", admin["key"], "list host").status_code == 200
