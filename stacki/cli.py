@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         home.setup()
     except Exception as exc:  # noqa: BLE001 - a broken database is a user-facing error here
-        return _internal_error(exc, debug, prefix="cannot open the database: ")
+        from stacki.framework.runner import first_line
+
+        return _internal_error(exc, debug, prefix="database unavailable: ", text=first_line(exc))
 
     from stacki.framework import errors
     from stacki.framework.context import Context
@@ -78,12 +80,12 @@ def _usage_line(words: list[str]) -> str:
     return resolve(words).command.usage()
 
 
-def _internal_error(exc: Exception, debug: bool, prefix: str = "") -> int:
+def _internal_error(exc: Exception, debug: bool, prefix: str = "", text: str = "") -> int:
     if debug:
         import traceback
 
         traceback.print_exc()
-    sys.stderr.write(f"error - {prefix}{exc}\n")
+    sys.stderr.write(f"error - {prefix}{text or exc}\n")
     return EXIT_ERROR
 
 

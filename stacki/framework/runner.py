@@ -9,11 +9,13 @@ per process and from several threads.
 from __future__ import annotations
 
 import contextlib
+import random
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
 from stacki.framework import errors, helptext
 from stacki.framework.command import Command, Params, Resolved, resolve
@@ -41,14 +43,84 @@ def run_command(words: Sequence[str], ctx: Context | None = None) -> Outcome:
     return run_resolved(resolve(list(words)), ctx or Context())
 
 
+# How often a command that lost a race with a concurrent writer runs again.
+RETRIES = 4
+
+
+class DatabaseUnavailable(errors.StackError):
+    """The database cannot be reached (server down, file unreadable)."""
+
+    def __init__(self, exc: BaseException):
+        super().__init__(f"database unavailable: {first_line(exc)}")
+
+
+class Conflict(errors.CommandError):
+    """Still colliding with concurrent writers after every retry."""
+
+    def __init__(self, exc: BaseException):
+        super().__init__(f"conflicting concurrent change, try again ({first_line(exc)})")
+
+
 def run_resolved(resolved: Resolved, ctx: Context) -> Outcome:
-    """Run an already resolved command (the web service resolves first to check access)."""
+    """Run an already resolved command (the web service resolves first to check access).
+
+    A transaction that lost a race (a unique name taken, a row deleted, a
+    deadlock, SQLite's write lock held past the busy timeout) rolled back
+    whole, so the command runs again: its own checks then see the winner's
+    committed work and answer with the command's usual error
+    ("... already exists"), never a database error.
+    """
     cls, args, params = resolved.command, resolved.args, resolved.params
     if args and args[0] == "help":
         raise errors.HelpShown(helptext.command_help(cls, params.get("format")))
-    with _transaction(cls, ctx):
-        result = cls(ctx).run(args, params)
-    return Outcome(cls, args, params, result)
+    for attempt in range(RETRIES + 1):
+        try:
+            with _transaction(cls, ctx):
+                result = cls(ctx).run(args, params)
+            return Outcome(cls, args, params, result)
+        except DatabaseError as exc:
+            kind = failure_kind(exc)
+            if kind == "unavailable":
+                raise DatabaseUnavailable(exc) from exc
+            if kind != "race":
+                raise
+            if attempt == RETRIES:
+                raise Conflict(exc) from exc
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+# PostgreSQL SQLSTATEs. Races: unique or foreign key violated, serialization
+# failure, deadlock, lock not available. Down: connection exceptions (class
+# 08), server shutting down or starting (57P0x).
+RACE_STATES = {"23505", "23503", "40001", "40P01", "55P03"}
+DOWN_STATES = ("08", "57P01", "57P02", "57P03")
+SQLITE_RACES = ("unique constraint failed", "foreign key constraint failed", "database is locked",
+                "database table is locked")
+SQLITE_DOWN = ("unable to open database", "disk i/o error", "database disk image is malformed")
+
+
+def failure_kind(exc: BaseException) -> str | None:
+    """"unavailable" when the database cannot be reached, "race" when another
+    writer got in the way (running again is right), else None (a bug)."""
+    if isinstance(exc, InterfaceError):
+        return "unavailable"
+    if connection.vendor == "postgresql":
+        state = getattr(exc.__cause__, "sqlstate", None)
+        if state is None and isinstance(exc, OperationalError):
+            return "unavailable"  # psycopg's "connection failed", "server closed the connection"
+        if state and state.startswith(DOWN_STATES):
+            return "unavailable"
+        return "race" if state in RACE_STATES else None
+    text = str(exc).lower()
+    if any(t in text for t in SQLITE_DOWN):
+        return "unavailable"
+    return "race" if any(t in text for t in SQLITE_RACES) else None
 
 
 def run_subcommand(ctx: Context, words: Sequence[str] | str) -> Any:

@@ -17,7 +17,7 @@ from stacki.framework import errors
 from stacki.framework.command import Params, Resolved, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Table, objects
-from stacki.framework.runner import Outcome, run_resolved
+from stacki.framework.runner import DatabaseUnavailable, Outcome, run_resolved
 from stacki.ws import access, uploads
 
 log = logging.getLogger("stacki.ws")
@@ -26,6 +26,7 @@ NOT_FOUND = {"API Error": "Command Not Found"}
 # Parameters naming a server file: over the API only the caller's uploads.
 FILE_PARAMS = ("file", "document")
 INTERNAL = {"API Error": "Internal server error (details are in the server log)"}
+UNAVAILABLE = {"API Error": "Database unavailable, try again later"}
 
 
 @dataclass
@@ -114,6 +115,9 @@ def _execute(resolved: Resolved, ctx: Context) -> Reply:
         return Reply(200, {"Output": exc.text})
     except errors.ReadOnlyViolation as exc:
         return Reply(403, {"API Error": exc.message})
+    except DatabaseUnavailable as exc:
+        log.error("command %s: %s", resolved.command.path, exc.message)
+        return Reply(503, UNAVAILABLE)
     except errors.StackError as exc:
         return Reply(500, {"API Error": f"error - {exc.message}\n", "Output": ""})
     except Exception:  # a bug: the traceback goes to the log, never to the client

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib import auth
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_GET, require_POST
@@ -135,4 +137,11 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its `except`: a database that cannot be reached
+    # (while loading the session, say) is a 503, not a bug.
+    from stacki.framework.runner import failure_kind
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DatabaseError) and failure_kind(exc) == "unavailable":
+        return json_response(dispatch.UNAVAILABLE, 503)
     return json_response(dispatch.INTERNAL, 500)
