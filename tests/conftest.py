@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import engines
+
 
 @dataclass
 class Result:
@@ -39,6 +41,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         defaults.load("redhat", "frontend-0-0")
         home.create_admin()
         Setting.objects.create(key="initialised", value="1")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if engines.POSTGRES:
+        engines.drop_created()
+
+
+def pytest_report_header(config):
+    return f"database engine: {engines.ENGINE}"
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +87,8 @@ def subprocess_env(home: Path, user: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(STACKI_HOME=str(home), HOME=str(user), STACKI_FRONTEND_NAME="frontend-0-0",
                STACKI_SYSROOT=str(user / "sysroot"))
+    if engines.POSTGRES:
+        env["STACKI_DATABASE_URL"] = engines.home_database_url(home)
     env.update(extra)
     return env
 

@@ -9,3 +9,8 @@ for name, sub in (("STACKI_HOME", "home"), ("HOME", "user"), ("STACKI_SYSROOT", 
     os.makedirs(os.environ[name], exist_ok=True)
 os.environ["STACKI_FRONTEND_NAME"] = "frontend-0-0"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stacki.settings")
+# The suite runs on SQLite unless STACKI_TEST_DATABASE_URL names a PostgreSQL
+# server (tests/engines.py); never on a database the environment points at.
+os.environ.pop("STACKI_DATABASE_URL", None)
+if os.environ.get("STACKI_TEST_DATABASE_URL"):
+    os.environ["STACKI_DATABASE_URL"] = os.environ["STACKI_TEST_DATABASE_URL"]
