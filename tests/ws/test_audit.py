@@ -129,6 +129,15 @@ def test_other_endpoints(login_as):
     assert (last()["command"], last()["auth"]) == ("/stack/user", "basic")
 
 
+def test_a_refused_body_is_recorded(login_as, settings):
+    api = login_as("greg")
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    AuditRecord.objects.all().delete()
+    assert api.run("list host", data="x" * 200).status_code == 413
+    assert [(r["command"], r["outcome"], r["detail"], r["status"]) for r in rows()] == [
+        ("/stack", "error", "Request body too large", 413)]
+
+
 def test_recording_never_changes_the_answer(login_as, monkeypatch, caplog):
     api = login_as("greg")
     expected = api.run("list host")
