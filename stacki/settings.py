@@ -35,6 +35,9 @@ AUTHENTICATION_BACKENDS = ["stacki.ws.keys.KeyBackend"]
 # after which further attempts get 429 until the window has passed (0: no limit).
 STACKI_LOGIN_FAILURES = int(os.environ.get("STACKI_LOGIN_FAILURES", "10"))
 STACKI_LOGIN_WINDOW = int(os.environ.get("STACKI_LOGIN_WINDOW", "300"))
+# Reverse proxies whose X-Forwarded-For names the client (throttling, audit).
+STACKI_TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("STACKI_TRUSTED_PROXIES", "").split(",") if a.strip()]
 
 ROOT_URLCONF = "stacki.ws.urls"
 WSGI_APPLICATION = "stacki.ws.wsgi.application"

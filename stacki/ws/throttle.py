@@ -27,7 +27,17 @@ MAX_SUBJECT = 255
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or ""
+    """The caller's address: the peer's, or behind trusted reverse proxies the
+    last X-Forwarded-For hop they did not add (earlier hops can be forged)."""
+    peer = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = settings.STACKI_TRUSTED_PROXIES
+    if peer not in proxies:
+        return peer
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed(hops):
+        if hop and hop not in proxies:
+            return hop[:64]
+    return peer
 
 
 def limits() -> tuple[int, timedelta]:

@@ -140,6 +140,23 @@ def test_a_limit_of_zero_turns_throttling_off(make_user, settings):
     assert not LoginFailure.objects.exists()
 
 
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(make_user, settings):
+    settings.STACKI_TRUSTED_PROXIES = ["127.0.0.1", "10.9.9.9"]
+    make_user("greg")
+    proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 10.9.9.9"}
+    for name in ("a", "b", "c"):
+        basic_run(name, "wrong", "list host", **proxied)
+    assert sorted(LoginFailure.objects.filter(kind=throttle.ADDRESS)
+                  .values_list("subject", flat=True)) == ["1.2.3.4"] * 3
+    assert refused(basic_run("greg", "key-of-greg", "list host", **proxied))
+    other = {**proxied, "HTTP_X_FORWARDED_FOR": "5.6.7.8"}
+    assert basic_run("greg", "key-of-greg", "list host", **other).status_code == 200
+    assert AuditRecord.objects.last().address == "5.6.7.8"
+    # A client that is not a trusted proxy cannot choose its address.
+    forged = {"REMOTE_ADDR": "1.2.3.4", "HTTP_X_FORWARDED_FOR": "9.9.9.9"}
+    assert refused(basic_run("greg", "key-of-greg", "list host", **forged))
+
+
 def test_sessions_are_not_throttled(login_as):
     api = login_as("greg")
     for _ in range(3):
