@@ -81,15 +81,24 @@ def setup(service_host: str | None = None) -> None:
     _ready = True
 
 
-def _initialised() -> bool:
+def latest_migration() -> str:
+    """The newest migration this code ships (a directory listing, no imports)."""
+    directory = Path(__file__).parent / "inventory" / "migrations"
+    return max(p.stem for p in directory.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def _state() -> tuple[bool, bool]:
+    """(initialised, schema up to date): one query on every start."""
     from django.db import DatabaseError
 
     from stacki.inventory.models import Setting
 
     try:
-        return Setting.objects.filter(key="initialised").exists()
+        rows = dict(Setting.objects.filter(key__in=("initialised", "schema"))
+                    .values_list("key", "value"))
     except DatabaseError:
-        return False
+        return False, False
+    return "initialised" in rows, rows.get("schema") == latest_migration()
 
 
 class _InitLock:
@@ -127,13 +136,15 @@ class _InitLock:
 def ensure_initialised(service_host: str | None = None) -> None:
     """First use: create the schema, the default data, the API admin and its
     credentials file. Idempotent and safe when several processes start at once."""
-    if _initialised():
+    if all(_state()):
         return
     with _InitLock():
-        if _initialised():
+        initialised, current = _state()
+        if initialised and current:
             return
         from django.core.management import call_command
 
+        # Also brings an existing home up to the schema of newer code.
         call_command("migrate", verbosity=0, interactive=False)
         from django.db import transaction
 
@@ -141,12 +152,14 @@ def ensure_initialised(service_host: str | None = None) -> None:
         from stacki.inventory.models import Setting
 
         with transaction.atomic():
-            defaults.load(defaults.native_os(sysroot()), frontend_name())
-            key = create_admin()
-            Setting.objects.create(key="initialised", value="1")
-        write_credentials(
-            [{"username": "admin", "hostname": service_host or DEFAULT_SERVICE_HOST, "key": key}]
-        )
+            if not initialised:
+                defaults.load(defaults.native_os(sysroot()), frontend_name())
+                key = create_admin()
+                Setting.objects.create(key="initialised", value="1")
+            Setting.objects.update_or_create(key="schema", defaults={"value": latest_migration()})
+        if not initialised:
+            write_credentials([{"username": "admin",
+                                "hostname": service_host or DEFAULT_SERVICE_HOST, "key": key}])
 
 
 def new_api_key() -> str:

@@ -41,6 +41,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         defaults.load("redhat", "frontend-0-0")
         home.create_admin()
         Setting.objects.create(key="initialised", value="1")
+        Setting.objects.create(key="schema", value=home.latest_migration())
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -81,3 +81,20 @@ def test_bad_option_exits_1(stacki_home):
     r = stack(stacki_home, "--frobnicate", "list", "host")
     assert r.returncode == 1
     assert r.stderr.startswith("error - option --frobnicate not recognized\n")
+
+
+def test_older_home_is_migrated(stacki_home):
+    """A home made by older code (an older schema recorded) gets the newer migrations."""
+    from pathlib import Path
+
+    db = sqlite3.connect(Path(stacki_home["STACKI_HOME"]) / "stacki.db")
+    db.execute("UPDATE setting SET value = '0002_interface_mac' WHERE key = 'schema'")
+    db.execute("DELETE FROM django_migrations WHERE app = 'inventory' AND name LIKE '0003%'")
+    for table in ("api_key", "api_audit", "api_login_failure"):
+        db.execute(f"DROP TABLE {table}")
+    db.commit()
+    r = stack(stacki_home, "list", "api", "key")
+    assert r.returncode == 0, r.stderr
+    (schema,) = db.execute("SELECT value FROM setting WHERE key = 'schema'").fetchone()
+    assert schema == sorted(p.stem for p in (Path(__file__).parent.parent / "stacki" / "inventory"
+                                             / "migrations").glob("0*.py"))[-1]
