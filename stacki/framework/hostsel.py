@@ -102,26 +102,34 @@ def select_hosts(ctx: Context, args: list[str], required: bool = False,
     return hosts
 
 
+def _kind(arg: str) -> str:
+    if arg.startswith("where"):
+        return "where"
+    if ":" in arg:
+        return "selector"
+    if any(c in arg for c in "*?["):
+        return "glob"
+    return "name"
+
+
 def _expand(ctx: Context, args: list[str]) -> list[m.Host]:
     """One query for names, selectors and globs; `where` and the rarer forms
     (IP, FQDN, localhost) are looked at only when present."""
-    query = Q(pk__in=[])
-    names = [a for a in args if not a.startswith("where") and ":" not in a
-             and not any(c in a for c in "*?[")]
-    for arg in args:
-        if ":" in arg and not arg.startswith("where"):
+    kinds = [(_kind(arg), arg) for arg in args]
+    names = [arg for kind, arg in kinds if kind == "name"]
+    query = Q(lname__in={n.lower() for n in names})
+    for kind, arg in kinds:
+        if kind == "selector":
             query |= _selector(*arg.split(":", 1))
-        elif any(c in arg for c in "*?[") and not arg.startswith("where"):
+        elif kind == "glob":
             query |= Q(name__iregex=glob_regex(arg))
-    if names:
-        query |= Q(lname__in={n.lower() for n in names})
     found = {h.id: h for h in attach_related(
         instances(m.Host.objects.annotate(lname=Lower("name")).filter(query)))}
     known = {h.name.lower() for h in found.values()}
     for arg in names:
         if arg.lower() not in known:
             found.update({h.id: h for h in _other_forms(arg)})
-    wheres = [a for a in args if a.startswith("where")]
+    wheres = [arg for kind, arg in kinds if kind == "where"]
     if wheres:
         everything = all_hosts()
         for arg in wheres:
