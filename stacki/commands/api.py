@@ -484,8 +484,8 @@ class SudoList(PatternList):
         if params.flag("sync", True):
             try:
                 write_sudoers(self.patterns())
-            except OSError as exc:
-                self.ctx.progress(f"warning - cannot write {SUDOERS}: {exc.strerror}")
+            except errors.CommandError as exc:
+                self.ctx.progress(f"warning - {exc.message}")
 
 
 class AddApiSudoCommand(SudoList):
@@ -559,10 +559,7 @@ class SyncApiSudoCommand(SudoList):
     related = ("report api sudo command",)
 
     def run(self, args: list[str], params: Params) -> None:
-        try:
-            write_sudoers(self.patterns())
-        except OSError as exc:
-            raise errors.CommandError(f"cannot write {SUDOERS}: {exc.strerror}") from None
+        write_sudoers(self.patterns())
 
 
 # --- the short spellings of the user documentation --------------------------

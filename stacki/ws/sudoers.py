@@ -4,11 +4,10 @@ service here runs every command in-process, so the file is informative."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 
-from stacki import home
+from stacki import home, sysfiles
 
 SUDOERS = "/etc/sudoers.d/stacki_ws"
 STACK_BIN = "/opt/stack/bin/stack"
@@ -29,15 +28,10 @@ def sudoers_lines(patterns: Iterable[str]) -> list[str]:
 
 
 def write_sudoers(patterns: Iterable[str]) -> None:
-    path = home.system_path(SUDOERS)
+    """Write (or, for an empty list, remove) the file under STACKI_SYSROOT;
+    raises CommandError when it cannot be written."""
     lines = sudoers_lines(patterns)
     if not lines:
-        path.unlink(missing_ok=True)
+        home.system_path(SUDOERS).unlink(missing_ok=True)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}")
-    temp.unlink(missing_ok=True)
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o400)
-    with os.fdopen(fd, "w") as f:
-        f.write("".join(line + "\n" for line in lines))
-    os.replace(temp, path)
+    sysfiles.write([sysfiles.FileBlock(SUDOERS, lines, perms=0o400)])
