@@ -15,7 +15,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from stacki.framework.context import Context
-from stacki.framework.hostsel import _localhost, all_hosts
+from stacki.framework.hostsel import all_hosts, localhost
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 from stacki.inventory.attrs import for_hosts, resolve, truthy
@@ -170,7 +170,7 @@ def local_frontend(frontends: list[m.Host] | None = None) -> m.Host | None:
     """The frontend this runs on (`localhost`), else the first frontend."""
     if frontends is None:
         frontends = all_hosts(appliance__name="frontend")
-    found = _localhost(frontends)
+    found = localhost(frontends)
     return found[0] if found else None
 
 

@@ -140,7 +140,7 @@ def _expand(ctx: Context, args: list[str]) -> list[m.Host]:
 def _other_forms(arg: str) -> list[m.Host]:
     """A word that is no host name: localhost, an IP or an FQDN, else an error."""
     if arg == "localhost":
-        return _localhost(all_hosts(appliance__name="frontend") or all_hosts())
+        return localhost(all_hosts(appliance__name="frontend") or all_hosts())
     ids = _by_address(arg) or _by_fqdn(arg)
     if ids:
         return all_hosts(pk__in=ids)
@@ -182,7 +182,9 @@ def _selector(prefix: str, value: str) -> Q:
     return Q(**{lookup: value})
 
 
-def _localhost(hosts: list[m.Host]) -> list[m.Host]:
+def localhost(hosts: list[m.Host]) -> list[m.Host]:
+    """The frontend this runs on among `hosts`: named like this machine or
+    STACKI_FRONTEND_NAME, else the first frontend."""
     me = socket.gethostname().split(".")[0].lower()
     from stacki.home import frontend_name
 
