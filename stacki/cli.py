@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         home.setup()
+    except home.Unusable as exc:
+        sys.stderr.write(f"error - {exc}\n")
+        return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - a broken database is a user-facing error here
         from stacki.framework.runner import first_line
 

@@ -8,8 +8,6 @@ an absolute path, so a home directory can be copied or moved.
 from __future__ import annotations
 
 import os
-import secrets
-import socket
 from pathlib import Path
 
 
@@ -27,7 +25,11 @@ def system_path(path: str) -> Path:
 
 
 def frontend_name() -> str:
-    return os.environ.get("STACKI_FRONTEND_NAME") or socket.gethostname().split(".")[0]
+    if os.environ.get("STACKI_FRONTEND_NAME"):
+        return os.environ["STACKI_FRONTEND_NAME"]
+    import socket
+
+    return socket.gethostname().split(".")[0]
 
 
 def upload_dir() -> Path:
@@ -43,6 +45,8 @@ def secret_key() -> str:
         return path.read_text().strip()
     except FileNotFoundError:
         pass
+    import secrets
+
     key = secrets.token_urlsafe(50)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -70,12 +74,12 @@ def setup(service_host: str | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stacki.settings")
     # django.setup() minus its URL-prefix step, which would import django.http
     # and django.urls: a third of the start-up time of a CLI command.
-    import logging.config
-
     from django.apps import apps
     from django.conf import settings
 
-    logging.config.dictConfig(settings.LOGGING)
+    from stacki import logs
+
+    logs.configure()
     apps.populate(settings.INSTALLED_APPS)
     ensure_initialised(service_host)
     _ready = True
@@ -144,6 +148,8 @@ def ensure_initialised(service_host: str | None = None) -> None:
             return
         from django.core.management import call_command
 
+        if initialised:
+            _refuse_legacy()
         # Also brings an existing home up to the schema of newer code.
         call_command("migrate", verbosity=0, interactive=False)
         from django.db import transaction
@@ -162,17 +168,33 @@ def ensure_initialised(service_host: str | None = None) -> None:
                                 "hostname": service_host or DEFAULT_SERVICE_HOST, "key": key}])
 
 
+class Unusable(Exception):
+    """A STACKI_HOME this code cannot work with (the message says why)."""
+
+
+def _refuse_legacy() -> None:
+    """Homes made before users and groups left Django's auth tables have a
+    migration history this code cannot continue."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    if MigrationRecorder.Migration.objects.filter(app="auth").exists():
+        raise Unusable(
+            f"{stacki_home()} was made by an older development version of this product; "
+            "dump it with that version (stack dump) and load the dump into a new home")
+
+
 def new_api_key() -> str:
     """An API key: 32 random bytes, URL-safe."""
+    import secrets
+
     return secrets.token_urlsafe(32)
 
 
 def create_admin() -> str:
-    from django.contrib.auth.models import Group, User
+    from stacki.inventory.models import Group, User
 
     key = new_api_key()
-    user = User.objects.create_user("admin", password=key, is_superuser=True, is_staff=True)
-    user.groups.add(Group.objects.get(name="default"))
+    User.create("admin", key, admin=True, groups=[Group.objects.get(name="default")])
     return key
 
 

@@ -12,10 +12,9 @@ SECRET_KEY = os.environ.get("STACKI_SECRET_KEY") or home.secret_key()
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("STACKI_ALLOWED_HOSTS", "*").split(",") if h]
 
+# Users, groups and sessions are stacki.inventory's own tables, not those of
+# Django's auth and sessions apps (see stacki.inventory.models).
 INSTALLED_APPS = [
-    "django.contrib.contenttypes",
-    "django.contrib.auth",
-    "django.contrib.sessions",
     "stacki.inventory",
 ]
 
@@ -26,11 +25,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "stacki.ws.basic.KeyAuthentication",
+    "stacki.ws.authentication.Authentication",
 ]
-# A user's keys: the password (key 1) and the ApiKey rows (stacki.ws.keys).
-AUTHENTICATION_BACKENDS = ["stacki.ws.keys.KeyBackend"]
 # Failed logins for one user, or from one address, within the window (seconds)
 # after which further attempts get 429 until the window has passed (0: no limit).
 STACKI_LOGIN_FAILURES = int(os.environ.get("STACKI_LOGIN_FAILURES", "10"))
@@ -67,7 +63,7 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions live in the database so that several servers can share them.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "stacki.ws.sessions"
 SESSION_COOKIE_SECURE = os.environ.get("STACKI_SECURE_COOKIES", "") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("STACKI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -84,17 +80,5 @@ STACKI_MAX_UPLOAD = int(os.environ.get("STACKI_MAX_UPLOAD", DATA_UPLOAD_MAX_MEMO
 CSRF_FAILURE_VIEW = "stacki.ws.views.csrf_failure"
 
 # Django's default logging config imports its e-mail and debug-view machinery;
-# we apply only our own dictionary (see stacki.home.setup).
+# stacki.logs sets up ours.
 LOGGING_CONFIG = None
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {
-        "stacki": {"handlers": ["stderr"], "level": os.environ.get("STACKI_LOG_LEVEL", "WARNING")},
-        # One line per web-service call (user, command, parameters, status, duration).
-        "stacki.ws": {"level": os.environ.get("STACKI_WS_LOG_LEVEL", "INFO")},
-        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
-    },
-}

@@ -89,8 +89,8 @@ def test_older_home_is_migrated(stacki_home):
     from pathlib import Path
 
     db = sqlite3.connect(Path(stacki_home["STACKI_HOME"]) / "stacki.db")
-    db.execute("UPDATE setting SET value = '0002_interface_mac' WHERE key = 'schema'")
-    db.execute("DELETE FROM django_migrations WHERE app = 'inventory' AND name LIKE '0003%'")
+    db.execute("UPDATE setting SET value = '0001_initial' WHERE key = 'schema'")
+    db.execute("DELETE FROM django_migrations WHERE app = 'inventory' AND name LIKE '0002%'")
     for table in ("api_key", "api_audit", "api_login_failure"):
         db.execute(f"DROP TABLE {table}")
     db.commit()
@@ -99,3 +99,22 @@ def test_older_home_is_migrated(stacki_home):
     (schema,) = db.execute("SELECT value FROM setting WHERE key = 'schema'").fetchone()
     assert schema == sorted(p.stem for p in (Path(__file__).parent.parent / "stacki" / "inventory"
                                              / "migrations").glob("0*.py"))[-1]
+
+
+@pytest.mark.skipif(engines.POSTGRES, reason="edits the SQLite file")
+def test_a_home_with_the_old_auth_tables_is_refused_unchanged(stacki_home):
+    """Homes of the development versions that kept users in Django's auth
+    tables cannot be migrated: the command says so and changes nothing."""
+    from pathlib import Path
+
+    db = sqlite3.connect(Path(stacki_home["STACKI_HOME"]) / "stacki.db")
+    db.execute("UPDATE setting SET value = '0003_api_keys_audit_throttle' WHERE key = 'schema'")
+    db.execute("INSERT INTO django_migrations (app, name, applied) "
+               "VALUES ('auth', '0001_initial', '2026-01-01')")
+    db.commit()
+    r = stack(stacki_home, "list", "host")
+    assert r.returncode == 255
+    assert "was made by an older development version of this product" in r.stderr
+    assert "dump it with that version (stack dump)" in r.stderr
+    (schema,) = db.execute("SELECT value FROM setting WHERE key = 'schema'").fetchone()
+    assert schema == "0003_api_keys_audit_throttle"

@@ -30,7 +30,7 @@ def counts(url: str) -> tuple[int, int, int, int]:
     with psycopg.connect(url) as conn:
         return tuple(conn.execute(sql).fetchone()[0] for sql in (
             "SELECT count(*) FROM host",
-            "SELECT count(*) FROM auth_user",
+            "SELECT count(*) FROM api_user",
             "SELECT count(*) FROM setting WHERE key = 'initialised'",
             "SELECT count(*) FROM django_migrations",
         ))
@@ -51,9 +51,8 @@ def test_several_processes_initialise_one_empty_database(tmp_path):
     [cred] = json.loads((tmp_path / "user" / "stacki-ws.cred").read_text())
     check = subprocess.run(
         [sys.executable, "-c", ("from stacki import home; home.setup();"
-                                "from django.contrib.auth import authenticate;"
-                                f"print(authenticate(username='admin', password={cred['key']!r})"
-                                " is not None)")],
+                                "from stacki.ws.keys import authenticate;"
+                                f"print(authenticate('admin', {cred['key']!r}) is not None)")],
         env=env, capture_output=True, text=True, timeout=120, check=False)
     assert check.stdout == "True\n"
 

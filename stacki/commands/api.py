@@ -1,7 +1,7 @@
 """Web-service access: API users, groups, permissions, the blacklist and the
 admin-only ("sudo") list (commands.md §15, webservice.md §6).
 
-Groups are the product's one group concept (Django's auth.Group), so an API
+Groups are the product's one group concept (models.Group), so an API
 group can also hold hosts. Every command here exists once; the short
 spellings of the user documentation (`add user`, `set user admin`, ...) are
 subclasses that change only the path.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth.models import Group, User
 from django.db.models import Prefetch
 
 from stacki import home
@@ -19,6 +18,7 @@ from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
+from stacki.inventory.models import Group, User
 from stacki.ws.access import check_pattern, same_pattern
 from stacki.ws.sudoers import SUDOERS, sudoers_lines, write_sudoers
 
@@ -99,8 +99,7 @@ class AddApiUser(Command):
         groups = [find_group(g, "Group {} does not exist.") for g in names]
         admin = params.flag("admin")
         key = home.new_api_key()
-        user = User.objects.create_user(name, password=key, is_superuser=admin, is_staff=admin)
-        user.groups.set(groups)
+        User.create(name, key, admin=admin, groups=groups)
         return Table(["username", "hostname", "key"],
                      [[name, service_address(self.ctx.service_host), key]])
 
@@ -116,7 +115,7 @@ class ListApiUser(Command):
         users = User.objects.order_by("id").prefetch_related(
             Prefetch("groups", queryset=Group.objects.order_by("name")))
         return Table(["username", "admin", "groups"],
-                     [[u.username, u.is_superuser, " ".join(g.name for g in u.groups.all())]
+                     [[u.username, u.admin, " ".join(g.name for g in u.groups.all())]
                       for u in users])
 
 
@@ -158,8 +157,8 @@ class SetApiUserAdmin(Command):
             raise errors.ArgRequired("username")
         admin = params.flag("admin", True)
         user = find_user(args[0])
-        user.is_superuser = user.is_staff = admin
-        user.save(update_fields=["is_superuser", "is_staff"])
+        user.admin = admin
+        user.save(update_fields=["admin"])
 
 
 # --- groups ----------------------------------------------------------------
@@ -191,9 +190,9 @@ class ListApiGroup(Command):
 
     def run(self, args: list[str], params: Params) -> Table:
         groups = Group.objects.order_by("name").prefetch_related(
-            Prefetch("user_set", queryset=User.objects.order_by("id")))
+            Prefetch("users", queryset=User.objects.order_by("id")))
         return Table(["group", "users"],
-                     [[g.name, " ".join(u.username for u in g.user_set.all())] for g in groups])
+                     [[g.name, " ".join(u.username for u in g.users.all())] for g in groups])
 
 
 class RemoveApiGroup(Command):
@@ -360,8 +359,8 @@ class ListApiUserPerms(Command):
         for uid, command in (m.UserPerm.objects.filter(user__in=names)
                              .order_by("id").values_list("user_id", "command")):
             held[uid].append((command, "U"))
-        for uid, command in (m.GroupPerm.objects.filter(group__user__in=names)
-                             .order_by("group__name", "id").values_list("group__user", "command")):
+        for uid, command in (m.GroupPerm.objects.filter(group__users__in=names)
+                             .order_by("group__name", "id").values_list("group__users", "command")):
             if not any(same_pattern(c, command) for c, _ in held[uid]):
                 held[uid].append((command, "G"))
         return Table(["user", "command", "source"],

@@ -10,7 +10,6 @@ call may write with; the other key commands are admin-only.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from stacki.commands.api import find_user, service_address
 from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
-from stacki.inventory.models import ApiKey
+from stacki.inventory.models import ApiKey, User
 from stacki.ws import keys
 from stacki.ws.timestamps import parse_future, show
 
@@ -161,7 +160,7 @@ def key_rows(names: list[str]) -> list[list]:
     for user in users:
         first = next((k for k in user.keys if k.number == keys.PASSWORD_KEY), None)
         if user.has_usable_password():
-            rows.append([user.username, keys.PASSWORD_KEY, show(user.date_joined), None,
+            rows.append([user.username, keys.PASSWORD_KEY, show(user.joined), None,
                          show(first.last_used if first else None), "active", ""])
         for key in user.keys:
             if key.number == keys.PASSWORD_KEY:

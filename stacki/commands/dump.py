@@ -12,8 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import Group, User
-
 from stacki import VERSION
 from stacki.commands.firewall import score
 from stacki.commands.group import groups_of_hosts
@@ -23,6 +21,7 @@ from stacki.framework.objects import select_objects
 from stacki.framework.output import Text
 from stacki.inventory import models as m
 from stacki.inventory.attrs import IN_LIMIT
+from stacki.inventory.models import Group, User
 
 SCOPED = ("attr", "controller", "partition", "firewall", "route")
 FIREWALL = ("service", "network__name", "output_network__name", "chain", "action", "protocol",
@@ -166,7 +165,7 @@ def api() -> dict[str, Any]:
         "user": [{"name": name, "admin": admin, "group": sorted(user_groups[pk]),
                   "perm": sorted(user_perms[pk])}
                  for pk, name, admin in User.objects.order_by("username").values_list(
-                     "id", "username", "is_superuser")],
+                     "id", "username", "admin")],
     }
 
 

@@ -1,20 +1,19 @@
 """Groups: add, list and remove groups, and the host memberships.
 
-A group is Django's `auth.Group`: the same group holds hosts (host groups)
-and API users, and carries API permissions.
+A group (models.Group) holds hosts (host groups) and API users, and carries
+API permissions.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib.auth.models import Group
-
 from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.hostsel import all_hosts
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.models import Group
 
 Membership = m.Host.groups.through
 
@@ -85,7 +84,7 @@ class RemoveGroup(Command):
     def run(self, args: list[str], params: Params) -> None:
         group = find_group(self.one_arg(args, "group"))
         # API users count as members too: removing their group would change their rights.
-        if Membership.objects.filter(group=group).exists() or group.user_set.exists():
+        if Membership.objects.filter(group=group).exists() or group.users.exists():
             raise errors.CommandError(f"group {group.name} is in use")
         group.delete()
 

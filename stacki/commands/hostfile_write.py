@@ -8,13 +8,12 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import Group
-
 from stacki.commands.hostfile_plan import HostPlan, Inventory, Nic, rack_rank_of
 from stacki.commands.interface import is_null
 from stacki.commands.spreadsheet import batches, update_by_value
 from stacki.framework import errors
 from stacki.inventory import models as m
+from stacki.inventory.models import Group
 
 Membership = m.Host.groups.through
 # The host fields a hostfile may set on an existing host.

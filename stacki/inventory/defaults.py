@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth.models import Group
 
 from stacki.inventory import models as m
 
@@ -166,5 +165,5 @@ def load(native: str, frontend: str) -> None:
     m.Access.objects.bulk_create([m.Access(command=c, group=g) for c, g in ACCESS])
     m.Blacklist.objects.bulk_create([m.Blacklist(command=c) for c in BLACKLIST])
     m.SudoCommand.objects.bulk_create([m.SudoCommand(command=c) for c in SUDO])
-    default_group = Group.objects.create(name="default")
+    default_group = m.Group.objects.create(name="default")
     m.GroupPerm.objects.create(group=default_group, command="list *")

@@ -1,12 +1,14 @@
 """The cluster database.
 
-Groups are Django's `auth.Group`: one group concept holds hosts (host
-groups) and API users, and carries API permissions.
+One group concept holds hosts (host groups) and API users, and carries API
+permissions. Users and groups are the product's own tables rather than
+Django's auth app: loading that app (and contenttypes) is a fifth of the
+start-up time of every `stack` command.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, User
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -82,6 +84,77 @@ class Network(models.Model):
 
     class Meta:
         db_table = "network"
+
+
+class Group(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+
+    class Meta:
+        db_table = "stack_group"
+
+
+class User(models.Model):
+    """A web-service user. The password is key 1 (see stacki.ws.keys), kept
+    as a Django password hash; a hash starting with "!" is unusable."""
+
+    username = models.CharField(max_length=150, unique=True)
+    password = models.CharField(max_length=128)
+    admin = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    joined = models.DateTimeField()
+    groups = models.ManyToManyField(Group, related_name="users", db_table="api_user_group")
+
+    class Meta:
+        db_table = "api_user"
+
+    @classmethod
+    def create(cls, username: str, key: str, admin: bool = False, groups=()) -> "User":
+        """A new user whose password is `key` (stored hashed)."""
+        from django.utils import timezone
+
+        user = cls(username=username, admin=admin, joined=timezone.now())
+        user.set_key(key)
+        user.save()
+        user.groups.set(groups)
+        return user
+
+    # Django's hashers are imported on use: the CLI rarely needs them.
+    def set_key(self, key: str | None) -> None:
+        """Hash `key` as the password; None makes the password unusable."""
+        from django.contrib.auth.hashers import make_password
+
+        self.password = make_password(key)
+
+    def has_usable_password(self) -> bool:
+        from django.contrib.auth.hashers import is_password_usable
+
+        return is_password_usable(self.password)
+
+    def check_key(self, key: str) -> bool:
+        """Whether `key` is the password; an outdated hash is upgraded."""
+        from django.contrib.auth.hashers import check_password
+
+        def rehash(raw: str) -> None:
+            self.set_key(raw)
+            User.objects.filter(pk=self.pk).update(password=self.password)
+
+        return check_password(key, self.password, setter=rehash)
+
+
+class Session(AbstractBaseSession):
+    """A web-service session (Django's database sessions, stacki.ws.sessions).
+    Its user is a column as well, so that one query reads both."""
+
+    user = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "api_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from stacki.ws.sessions import SessionStore
+
+        return SessionStore
 
 
 class HostQuerySet(models.QuerySet):

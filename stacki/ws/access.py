@@ -146,7 +146,7 @@ class Rules:
     def inherited(self) -> list[str]:
         from stacki.inventory import models as m
 
-        return list(m.GroupPerm.objects.filter(group__user__id=self.user.id)
+        return list(m.GroupPerm.objects.filter(group__users__id=self.user.id)
                     .values_list("command", flat=True))
 
 
@@ -157,7 +157,7 @@ def self_service(command) -> bool:
 
 
 def check(user, command, rules: Rules | None = None) -> Denial | None:
-    """None when `user` (an authenticated auth.User) may run `command` (a
+    """None when `user` (an authenticated User) may run `command` (a
     Command class); else the refusal, in the order Stacki makes them."""
     rules = rules or Rules(user)
     path = command.dotted()
@@ -166,9 +166,9 @@ def check(user, command, rules: Rules | None = None) -> Denial | None:
         return denial
     if any_match(rules.blacklist, path):
         return Denial(403, f"Blacklisted Command: Command {path} is not permitted")
-    if path in ALWAYS_ALLOWED or (user.is_active and (user.is_superuser or self_service(command))):
+    if path in ALWAYS_ALLOWED or (user.active and (user.admin or self_service(command))):
         return None
-    if not user.is_active or not permitted(user, path, rules):
+    if not user.active or not permitted(user, path, rules):
         return Denial(403, f"Unauthorized Command: User {user.username} is not allowed to run {path}")
     if admin_only(command) or any_match(rules.sudo, path):
         return Denial(403, f'Command "{command.path}" requires Admin Privileges')

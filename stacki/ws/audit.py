@@ -98,7 +98,7 @@ def record(request: HttpRequest, response: HttpResponse, endpoint: str, when, du
            ) -> None:
     notes = getattr(request, _ATTR, {})
     user = getattr(request, "user", None)
-    username = user.username if user is not None and user.is_authenticated else ""
+    username = user.username if user is not None else ""
     auth, key = notes.get("auth", ("", None))
     row = AuditRecord(
         time=when, username=(username or notes.get("username", ""))[:150],

@@ -25,6 +25,6 @@ def allowed(user) -> list[dict]:
 def commands(request: HttpRequest) -> HttpResponse:
     from stacki.ws.views import NOT_LOGGED_IN, json_response
 
-    if not request.user.is_authenticated:
+    if request.user is None:
         return json_response(NOT_LOGGED_IN, 403)
     return json_response(allowed(request.user))

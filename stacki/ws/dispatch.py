@@ -89,7 +89,7 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
         return Reply(denial.status, {"API Error": denial.body} if denial.json else denial.body,
                      text=not denial.json)
     resolved.params["output-format"] = "json"
-    ctx = Context.for_api(user.username, user.is_superuser, service_host)
+    ctx = Context.for_api(user.username, user.admin, service_host)
     if access.self_service(resolved.command) and resolved.command.mutates():
         ctx.readonly = False  # the command keeps a non-admin to their own keys
     if data is not None:

@@ -1,8 +1,8 @@
 """API keys: a user may hold several; each is stored only hashed.
 
 Key 1 of a user is the user's password, the key `add api user` prints and the
-credentials file holds: it keeps working unchanged (Django's auth tables keep
-its hash) and is revoked by making the password unusable. Further keys
+credentials file holds: it keeps working unchanged (the user's row keeps its
+hash) and is revoked by making the password unusable. Further keys
 (`add api key`, `set api user key`) are ApiKey rows numbered 2, 3, ... per
 user; they may expire, and revoking one marks it, so an id is never reused.
 A row numbered 1, when there is one, only records when key 1 was last used.
@@ -26,15 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.models import User
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from stacki import home
-from stacki.inventory.models import ApiKey
+from stacki.inventory.models import ApiKey, User
 
 log = logging.getLogger("stacki.ws")
 
@@ -83,8 +81,8 @@ def held(user: User) -> set[int]:
 
 def revoke(user: User, numbers: set[int]) -> None:
     if PASSWORD_KEY in numbers:
-        # Also ends the sessions opened with it (Django's session hash).
-        user.set_unusable_password()
+        # Also ends the sessions opened with it (their password fingerprint).
+        user.set_key(None)
         user.save(update_fields=["password"])
     ApiKey.objects.filter(user=user, number__in=numbers, revoked__isnull=True).update(
         revoked=timezone.now())
@@ -94,7 +92,7 @@ def revoke(user: User, numbers: set[int]) -> None:
 def authenticate(username: str, key: str) -> Match | None:
     """The user and key number when `key` is a live key of `username`."""
     user = User.objects.filter(username=username).first() if username else None
-    if user is None or not user.is_active or not key:
+    if user is None or not user.active or not key:
         make_password(key)  # the cost of a check, for nobody
         return None
     now = timezone.now()
@@ -121,7 +119,7 @@ def _check(user: User, key: str, candidates: list[ApiKey]) -> int | None:
         if check_password(key, row.hash, setter=_rehash(row)):
             return row.number
     if user.has_usable_password():
-        return PASSWORD_KEY if user.check_password(key) else None
+        return PASSWORD_KEY if user.check_key(key) else None
     if not candidates:
         make_password(key)
     return None
@@ -165,7 +163,7 @@ def _touch(user: User, number: int, row: ApiKey | None, now: datetime) -> None:
             if row is not None:
                 ApiKey.objects.filter(pk=row.pk).update(last_used=now)
             else:
-                ApiKey.objects.create(user=user, number=PASSWORD_KEY, created=user.date_joined,
+                ApiKey.objects.create(user=user, number=PASSWORD_KEY, created=user.joined,
                                       last_used=now)
     except IntegrityError:
         pass  # another request recorded the first use at the same moment
@@ -180,13 +178,3 @@ def session_key_live(user_id: int, number: int | None) -> bool:
         return True
     return live([user_id]).filter(number=number).exists()
 
-
-class KeyBackend(ModelBackend):
-    """Django authentication by any live key (the form login of POST /stack/login)."""
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        match = authenticate(username or "", password or "")
-        if match is None or not self.user_can_authenticate(match.user):
-            return None
-        match.user.stacki_key = match.number
-        return match.user

@@ -11,7 +11,6 @@ names the address the service listens on), records that address for
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from typing import Any
@@ -65,19 +64,14 @@ def prepare(bind: str) -> None:
     connections.close_all()
 
 
-def add_log_file(path: str) -> None:
-    handler = logging.FileHandler(path)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    for name in ("stacki", "django.request"):
-        logging.getLogger(name).addHandler(handler)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stacki.settings")
     prepare(args.bind)
     if args.log_file:
-        add_log_file(args.log_file)
+        from stacki import logs
+
+        logs.add_file(args.log_file)
 
     from gunicorn.app.base import BaseApplication
 

@@ -2,11 +2,11 @@
 
 from django.urls import re_path
 
-from stacki.ws import basic, catalogue, views
+from stacki.ws import catalogue, views
 
 urlpatterns = [
     re_path(r"^stack/?$", views.stack),
-    re_path(r"^stack/login/?$", basic.guarded_login(views.login)),
+    re_path(r"^stack/login/?$", views.login),
     re_path(r"^stack/logout/?$", views.logout),
     re_path(r"^stack/user/?$", views.user),
     re_path(r"^stack/upload/?$", views.upload),

@@ -1,5 +1,6 @@
 """The HTTP endpoints of the web service (webservice.md §1). They only
-translate between HTTP and `dispatch`; sessions and CSRF are Django's."""
+translate between HTTP and `dispatch`; sessions and CSRF are Django's,
+who the caller is comes from stacki.ws.authentication (`request.user`)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,13 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.contrib import auth
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_GET, require_POST
 
-from stacki.ws import audit, dispatch, uploads
+from stacki.ws import audit, authentication, dispatch, keys, uploads
 
 log = logging.getLogger("stacki.ws")
 
@@ -37,7 +37,7 @@ def redact(params: dict[str, str]) -> dict[str, str]:
 
 
 def log_call(request: HttpRequest, what: str, status: int, started: float, **extra: Any) -> None:
-    user = request.user.username if request.user.is_authenticated else "-"
+    user = request.user.username if request.user is not None else "-"
     details = "".join(f" {k}={v}" for k, v in extra.items())
     log.info("user=%s %s%s status=%d duration=%.1fms", user, what, details, status,
              (time.perf_counter() - started) * 1000)
@@ -51,7 +51,7 @@ def stack(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return json_response({"API Error": "Method not allowed"}, 405)
     started = time.perf_counter()
-    if not request.user.is_authenticated:
+    if request.user is None:
         log_call(request, "command=-", 403, started)
         return json_response(NOT_LOGGED_IN, 403)
     try:
@@ -69,13 +69,13 @@ def stack(request: HttpRequest) -> HttpResponse:
 def login(request: HttpRequest) -> HttpResponse:
     started = time.perf_counter()
     username = request.POST.get("USERNAME", "")
-    user = auth.authenticate(request, username=username, password=request.POST.get("PASSWORD", ""))
-    if user is None:
-        log.info("user=%s login status=401 duration=%.1fms", username or "-",
+    match = authentication.verify(request, username, request.POST.get("PASSWORD", ""))
+    if not isinstance(match, keys.Match):
+        status = 401 if match is None else match.status_code
+        log.info("user=%s login status=%d duration=%.1fms", username or "-", status,
                  (time.perf_counter() - started) * 1000)
-        return json_response({"login": "False"}, 401)
-    # Django's login() starts a new session and rotates the CSRF token.
-    auth.login(request, user)
+        return json_response({"login": "False"}, 401) if match is None else match
+    authentication.login(request, match)
     log_call(request, "login", 200, started)
     return json_response({"login": "True"})
 
@@ -84,20 +84,20 @@ def login(request: HttpRequest) -> HttpResponse:
 def logout(request: HttpRequest) -> HttpResponse:
     started = time.perf_counter()
     log_call(request, "logout", 200, started)
-    auth.logout(request)
+    authentication.logout(request)
     return json_response({"logout": "True"})
 
 
 @require_GET
 def user(request: HttpRequest) -> HttpResponse:
-    name = request.user.username if request.user.is_authenticated else "None"
+    name = request.user.username if request.user is not None else "None"
     return json_response({"user": name})
 
 
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
     started = time.perf_counter()
-    if not request.user.is_authenticated:
+    if request.user is None:
         log_call(request, "upload", 403, started)
         return json_response(NOT_LOGGED_IN, 403)
     upload = request.FILES.get("csvFile")

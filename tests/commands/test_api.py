@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from stacki import home
+from stacki.inventory.models import Group, User
 from tests.conftest import Result
 
 ADD_USER_USAGE = "{username} [admin=bool] [group=string]"
@@ -29,8 +29,8 @@ def test_add_user(stack, spelling):
     key = created["key"]
     assert re.fullmatch(r"[A-Za-z0-9_-]{43,}", key)
     user = User.objects.get(username="greg")
-    assert user.password != key and key not in user.password and user.check_password(key)
-    assert not user.is_superuser
+    assert user.password != key and key not in user.password and user.check_key(key)
+    assert not user.admin
     assert list(user.groups.values_list("name", flat=True)) == ["default"]
 
 
@@ -98,11 +98,11 @@ def test_remove_user_errors(stack, words, message, usage):
 def test_set_user_admin(stack, spelling):
     stack("add", "user", "greg")
     assert stack(*spelling, "greg", "admin=True") == Result(0, "", "")
-    assert User.objects.get(username="greg").is_superuser
+    assert User.objects.get(username="greg").admin
     assert stack(*spelling, "greg", "admin=False").rc == 0
-    assert not User.objects.get(username="greg").is_superuser
+    assert not User.objects.get(username="greg").admin
     assert stack(*spelling, "greg").rc == 0  # admin defaults to True
-    assert User.objects.get(username="greg").is_superuser
+    assert User.objects.get(username="greg").admin
 
 
 @pytest.mark.parametrize("words, message, usage", [

@@ -7,9 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import User
 
-from stacki.inventory.models import ApiKey
+from stacki.inventory.models import ApiKey, User
 from stacki.ws import keys
 from tests.conftest import Result
 
@@ -107,7 +106,7 @@ def test_list_keys(stack, greg):
     add_key(stack, "expires=1d")
     add_key(stack)
     stack("remove", "api", "key", "greg", "id=4")
-    User.objects.filter(username__in=["admin", "greg"]).update(date_joined=T0)
+    User.objects.filter(username__in=["admin", "greg"]).update(joined=T0)
     ApiKey.objects.filter(number=2).update(created=T0, last_used=T0 + timedelta(days=1))
     ApiKey.objects.filter(number=3).update(created=T0, expires=T0 + timedelta(hours=1))
     assert keys.authenticate("greg", greg)

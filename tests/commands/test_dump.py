@@ -225,11 +225,11 @@ def test_load_exec_runs_and_skips_failures(stack, document):
 
 
 def test_load_over_the_web_service(stack):
-    from django.contrib.auth.models import User
+    from stacki.inventory.models import User
 
     from tests.ws.conftest import Api, body
 
-    User.objects.create_user("loader", password="key-of-loader", is_superuser=True)
+    User.create("loader", "key-of-loader", admin=True)
     api = Api()
     assert api.login("loader", "key-of-loader").status_code == 200
     doc = {"environment": [{"name": "viaweb"}]}

@@ -1,7 +1,6 @@
 import json
 
-from django.contrib.auth.models import Group, User
-
+from stacki.inventory.models import Group, User
 from tests.conftest import Result
 
 HOST_GROUP_USAGE = "{host ...} {group=string}"

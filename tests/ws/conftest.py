@@ -51,15 +51,12 @@ def body(response) -> Any:
 @pytest.fixture
 def make_user():
     """make_user(name, admin=False, perms=(), groups=("default",)) -> key."""
-    from django.contrib.auth.models import Group, User
-
-    from stacki.inventory.models import UserPerm
+    from stacki.inventory.models import Group, User, UserPerm
 
     def make(name: str, admin: bool = False, perms: tuple[str, ...] = (),
              groups: tuple[str, ...] = ("default",)) -> str:
         key = f"key-of-{name}"
-        user = User.objects.create_user(name, password=key, is_superuser=admin)
-        user.groups.set(Group.objects.filter(name__in=groups))
+        user = User.create(name, key, admin=admin, groups=Group.objects.filter(name__in=groups))
         UserPerm.objects.bulk_create([UserPerm(user=user, command=p) for p in perms])
         return key
 

@@ -57,10 +57,10 @@ def test_wrong_credentials_fail_alike(make_user, username, key):
 
 
 def test_inactive_user_fails(make_user):
-    from django.contrib.auth.models import User
+    from stacki.inventory.models import User
 
     key = make_user("greg")
-    User.objects.filter(username="greg").update(is_active=False)
+    User.objects.filter(username="greg").update(active=False)
     assert (basic_run("greg", key, "list host").status_code) == 401
 
 
@@ -161,8 +161,7 @@ def hashes(monkeypatch):
 def test_one_hash_per_attempt_whoever_the_user(make_user, hashes, username, key):
     """No timing difference tells an unknown user from a wrong key: every
     failed attempt hashes exactly once."""
-    from django.contrib.auth.models import User
-
+    from stacki.inventory.models import User
     from stacki.ws import keys
 
     make_user("greg")

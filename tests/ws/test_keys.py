@@ -9,9 +9,8 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import User
 
-from stacki.inventory.models import ApiKey
+from stacki.inventory.models import ApiKey, User
 from stacki.ws import keys
 from tests.conftest import run_cli
 from tests.ws.basicauth import basic_run, http_run, new_key, own_server

@@ -112,13 +112,13 @@ def test_read_only_guarantee_holds_without_the_verb_check(login_as, monkeypatch)
     ("sync api sudo command", "sync api sudo command"),
 ])
 def test_admin_only_api_commands_need_an_admin_even_when_granted(login_as, cmd, path):
-    from django.contrib.auth.models import User
+    from stacki.inventory.models import User
 
     api = login_as("granted", perms=("add.*", "set.*", "remove.*", "sync.*"))
     response = api.run(cmd)
     assert answer(response) == (403, f'Command "{path}" requires Admin Privileges')
     assert not User.objects.filter(username="eve").exists()
-    assert not User.objects.get(username="granted").is_superuser
+    assert not User.objects.get(username="granted").admin
 
 
 def test_sudo_listed_command_needs_an_admin(login_as):
@@ -143,7 +143,7 @@ def test_arguments_do_not_widen_a_permission(login_as):
 
 
 def test_group_permissions_count(login_as):
-    from django.contrib.auth.models import Group
+    from stacki.inventory.models import Group
 
     staff = Group.objects.create(name="staff")
     m.GroupPerm.objects.create(group=staff, command="report api sudo command")

@@ -70,10 +70,10 @@ def test_login_failure(make_user, username, key):
 
 
 def test_inactive_user_cannot_log_in(make_user):
-    from django.contrib.auth.models import User
+    from stacki.inventory.models import User
 
     key = make_user("greg")
-    User.objects.filter(username="greg").update(is_active=False)
+    User.objects.filter(username="greg").update(active=False)
     assert Api().login("greg", key).status_code == 401
 
 
@@ -87,6 +87,42 @@ def test_user_and_logout(login_as):
     assert body(api.client.get("/stack/user")) == {"user": "None"}
     response = api.run("list host")
     assert (response.status_code, body(response)) == (403, {"logged_in": False})
+
+
+@pytest.mark.parametrize("change", ["remove", "deactivate", "new key 1"])
+def test_a_session_ends_with_its_user_or_key(login_as, change):
+    from stacki.inventory.models import Session, User
+
+    api = login_as("greg")
+    assert api.run("list host").status_code == 200
+    greg = User.objects.get(username="greg")
+    if change == "remove":
+        greg.delete()
+        assert not Session.objects.filter(user_id=greg.id).exists()
+    elif change == "deactivate":
+        User.objects.filter(pk=greg.pk).update(active=False)
+    else:
+        greg.set_key("another-key")
+        greg.save()
+    response = api.run("list host")
+    assert (response.status_code, body(response)) == (403, {"logged_in": False})
+    assert body(api.client.get("/stack/user")) == {"user": "None"}
+
+
+def test_a_session_row_names_its_user_and_logins_clear_expired_ones(login_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stacki.inventory.models import Session
+
+    first = login_as("greg")
+    key = first.client.cookies["sessionid"].value
+    assert Session.objects.get(session_key=key).user.username == "greg"
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(1))
+    assert first.run("list host").status_code == 403
+    login_as("fred")
+    assert list(Session.objects.values_list("user__username", flat=True)) == ["fred"]
 
 
 def test_not_logged_in():
