@@ -4,7 +4,8 @@
 
 Prints the median wall and CPU time of each command next to the floors
 `python -c pass` and `python -c "import django.db.models"` measured in the
-same run, with the ratio to the Django floor (CPU ratio in brackets).
+same run (all commands take turns, run by run), with the ratio to the
+Django floor (CPU ratio in brackets).
 Targets: `stack list host` at 10,000 hosts <= 1.0 s; a small command <= 1.3 x
 the Django import floor.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, STACK, add_hosts, fresh_home, median_measure  # noqa: E402
+from common import PYTHON, STACK, add_hosts, fresh_home, interleaved  # noqa: E402
 
 FLOORS = {
     "python -c pass": [PYTHON, "-c", "pass"],
@@ -37,7 +38,7 @@ def main() -> None:
             add_hosts(env, size)
             runs = {name: argv for name, argv in FLOORS.items()}
             runs.update({f"stack {words}": STACK + words.split() for words in COMMANDS})
-            figures = {name: median_measure(argv, env, opts.runs) for name, argv in runs.items()}
+            figures = interleaved(runs, env, opts.runs)
             floor = figures["python -c 'import django.db.models'"]
             print(f"{size} hosts (+ frontend), median of {opts.runs} runs: wall ms, cpu ms, "
                   "x django floor (cpu)")

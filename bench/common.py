@@ -117,9 +117,23 @@ def measure(argv: list[str], env: dict[str, str], stdout: Path | None = None) ->
     return Measure(wall, cpu, peak_kib / 1024)
 
 
+def median(samples: list[Measure]) -> Measure:
+    return Measure(*(statistics.median(getattr(s, f) for s in samples)
+                     for f in ("wall", "cpu", "peak")))
+
+
 def median_measure(argv: list[str], env: dict[str, str], runs: int) -> Measure:
     """Median wall time, CPU time and peak memory over `runs` runs. CPU time is
     the steadier figure on a busy machine."""
-    samples = [measure(argv, env) for _ in range(runs)]
-    return Measure(*(statistics.median(getattr(s, f) for s in samples)
-                     for f in ("wall", "cpu", "peak")))
+    return median([measure(argv, env) for _ in range(runs)])
+
+
+def interleaved(commands: dict[str, list[str]], env: dict[str, str], runs: int
+                ) -> dict[str, Measure]:
+    """median_measure of several commands, taking turns run by run, so that
+    a change of load on the machine touches them all alike (ratios hold)."""
+    samples: dict[str, list[Measure]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            samples[name].append(measure(argv, env))
+    return {name: median(taken) for name, taken in samples.items()}
