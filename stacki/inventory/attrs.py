@@ -10,15 +10,17 @@ row, whatever the number of hosts, then one pass in Python.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from django.db import models
 from django.db.models import Q
 
 from stacki import VERSION
+from stacki.framework.command import str2bool
 from stacki.inventory import models as m
 
 PLAIN_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_.]*$")
@@ -56,24 +58,25 @@ def name_matcher(pattern: str | None) -> Callable[[str], bool]:
 
 
 def truthy(value: Any) -> bool:
-    from stacki.framework.command import str2bool
-
     return value is not None and str2bool(value)
 
 
 # --- scopes of hosts ------------------------------------------------------
 
-def host_targets(host: m.Host) -> list[tuple[str, int | None]]:
+_GLOBAL = ("global", None)
+
+
+def host_targets(host: m.Host) -> tuple[tuple[str, int | None], ...]:
     """The (scope, target id) pairs a host sees, lowest priority first.
 
     `host` needs box loaded (hosts from host selection have it).
     """
-    pairs: list[tuple[str, int | None]] = [("global", None), ("appliance", host.appliance_id),
-                                           ("os", host.box.os_id)]
-    if host.environment_id is not None:
-        pairs.append(("environment", host.environment_id))
-    pairs.append(("host", host.id))
-    return pairs
+    environment = host.environment_id
+    if environment is None:
+        return (_GLOBAL, ("appliance", host.appliance_id), ("os", host.box.os_id),
+                ("host", host.id))
+    return (_GLOBAL, ("appliance", host.appliance_id), ("os", host.box.os_id),
+            ("environment", environment), ("host", host.id))
 
 
 def scope_filter(scope: str, ids: Iterable[int | None] | None) -> Q:
@@ -88,6 +91,14 @@ def scope_filter(scope: str, ids: Iterable[int | None] | None) -> Q:
     return Q(scope=scope, **{f"{scope}_id__in": ids})
 
 
+@functools.cache
+def _scoped_rows(model: type[models.Model], fields: tuple[str, ...]) -> models.QuerySet:
+    """A Scoped model's rows as (scope, target ids..., fields...) in creation
+    order, a queryset to filter: building one costs about as much as running
+    a small query, so it is built once."""
+    return model.objects.order_by("id").values_list(*TARGET_FIELDS, *fields)
+
+
 def stored_rows(model: type[models.Model], wanted: dict[str, set | None], fields: Iterable[str],
                 extra: Q | None = None) -> dict[tuple[str, int | None], list[tuple]]:
     """Rows of a Scoped model for the wanted targets of each scope, in one
@@ -95,14 +106,17 @@ def stored_rows(model: type[models.Model], wanted: dict[str, set | None], fields
 
     `wanted` maps a scope to target ids (None: all targets of that scope).
     """
-    query = Q(pk__in=[])
-    for scope, ids in wanted.items():
-        if ids is None or ids or scope == "global":
-            query |= scope_filter(scope, ids)
+    if all(wanted.get(scope, ()) is None for scope in PRIORITY):
+        query = Q()  # every target of every scope: no need to name them
+    else:
+        query = Q(pk__in=[])
+        for scope, ids in wanted.items():
+            if ids is None or ids or scope == "global":
+                query |= scope_filter(scope, ids)
     if extra is not None:
         query &= extra
     grouped: dict[tuple[str, int | None], list[tuple]] = defaultdict(list)
-    rows = model.objects.filter(query).order_by("id").values_list(*TARGET_FIELDS, *fields)
+    rows = _scoped_rows(model, tuple(fields)).filter(query)
     for row in rows:
         scope = row[0]
         target = None if scope == "global" else row[_TARGET_INDEX[scope]]
@@ -147,11 +161,11 @@ def resolve_rows(model: type[models.Model], hosts: list[m.Host], fields: tuple[s
 
 # --- attributes -----------------------------------------------------------
 
-def _attr_filter(shadow: bool, pattern: str | None) -> Q | None:
+def _attr_filter(shadow: bool, pattern: str | None, const: bool = True) -> Q | None:
     query = Q() if shadow else Q(shadow=False)
     if pattern is not None and is_plain(pattern):
         # const_overwrite steers the consts whatever the pattern asks for.
-        query &= Q(name__in=[pattern, "const_overwrite"])
+        query &= Q(name__in=[pattern, "const_overwrite"]) if const else Q(name=pattern)
     return query
 
 
@@ -298,29 +312,56 @@ def resolve(hosts: list[m.Host], *, shadow: bool = True, var: bool = True, const
     match = None if pattern is None else name_matcher(pattern)
     layers: dict[tuple[str, int | None], dict[str, Attr]] = {}
     if var and hosts:
-        grouped = stored_rows(m.Attribute, wanted_for(hosts), ATTR_FIELDS,
-                              _attr_filter(shadow, pattern))
+        if pattern is not None and is_plain(pattern):
+            # A name has at most one row per target: reading all of them is
+            # cheaper than naming every host's targets in the query.
+            wanted: dict[str, set | None] = dict.fromkeys(PRIORITY)
+        else:
+            wanted = wanted_for(hosts)
+        grouped = stored_rows(m.Attribute, wanted, ATTR_FIELDS,
+                              _attr_filter(shadow, pattern, const))
         layers = {key: _as_attrs(rows, key[0]) for key, rows in grouped.items()}
     consts = host_intrinsics(hosts) if const else {}
     global_consts = global_intrinsics() if const and hosts else {}
     result: dict[int, dict[str, Attr]] = {}
-    for host in hosts:
-        merged: dict[str, Attr] = {}
-        own: dict[str, Attr] = {}
-        for key in host_targets(host):
-            layer = layers.get(key)
-            if layer:
-                merged.update(layer)
-                if key[0] == "host":
-                    own = layer
-        if match is not None:
-            merged = {k: a for k, a in merged.items() if match(k)}
+    for host, merged, own in _stored_attrs(hosts, layers, match):
         if const:
             win = consts_win(own)
             overlay(merged, global_consts, win, match)
             overlay(merged, consts[host.id], win, match)
         result[host.id] = merged
     return result
+
+
+def _stored_attrs(hosts: list[m.Host], layers: dict[tuple[str, int | None], dict[str, Attr]],
+                  match: Callable[[str], bool] | None
+                  ) -> Iterator[tuple[m.Host, dict[str, Attr], dict[str, Attr]]]:
+    """Each host with the stored attributes it sees (matching names only) and
+    those stored at the host itself (all of them, const_overwrite included).
+
+    Hosts of the same appliance, box and environment see the same global to
+    environment layers: those are merged once per combination."""
+    below_host: dict[tuple, dict[str, Attr]] = {}
+    for host in hosts:
+        combination = (host.appliance_id, host.box_id, host.environment_id)
+        shared = below_host.get(combination)
+        if shared is None:
+            shared = {}
+            *scopes, _ = host_targets(host)
+            for target in scopes:
+                shared.update(layers.get(target, ()))
+            shared = below_host[combination] = _matching(shared, match)
+        own = layers.get(("host", host.id), {})
+        merged = dict(shared)
+        if own:
+            merged.update(_matching(own, match))
+        yield host, merged, own
+
+
+def _matching(attrs: dict[str, Attr], match: Callable[[str], bool] | None) -> dict[str, Attr]:
+    if match is None:
+        return attrs
+    return {k: a for k, a in attrs.items() if match(k)}
 
 
 def unresolved(scope: str, targets: list, *, shadow: bool = True, var: bool = True,
