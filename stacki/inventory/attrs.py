@@ -92,17 +92,21 @@ def scope_filter(scope: str, ids: Iterable[int | None] | None) -> Q:
 
 
 @functools.cache
-def _scoped_rows(model: type[models.Model], fields: tuple[str, ...]) -> models.QuerySet:
-    """A Scoped model's rows as (scope, target ids..., fields...) in creation
-    order, a queryset to filter: building one costs about as much as running
-    a small query, so it is built once."""
-    return model.objects.order_by("id").values_list(*TARGET_FIELDS, *fields)
+def _scoped_rows(model: type[models.Model], fields: tuple[str, ...],
+                 ordered: bool) -> models.QuerySet:
+    """A Scoped model's rows as (scope, target ids..., fields...), in creation
+    order if `ordered`, a queryset to filter: building one costs about as
+    much as running a small query, so it is built once."""
+    rows = model.objects.values_list(*TARGET_FIELDS, *fields)
+    return rows.order_by("id") if ordered else rows
 
 
 def stored_rows(model: type[models.Model], wanted: dict[str, set | None], fields: Iterable[str],
-                extra: Q | None = None) -> dict[tuple[str, int | None], list[tuple]]:
+                extra: Q | None = None, ordered: bool = True
+                ) -> dict[tuple[str, int | None], list[tuple]]:
     """Rows of a Scoped model for the wanted targets of each scope, in one
-    query, grouped by (scope, target id) in creation order.
+    query, grouped by (scope, target id) in creation order (unless not
+    `ordered`: for callers that read at most one row per target).
 
     `wanted` maps a scope to target ids (None: all targets of that scope).
     """
@@ -116,7 +120,7 @@ def stored_rows(model: type[models.Model], wanted: dict[str, set | None], fields
     if extra is not None:
         query &= extra
     grouped: dict[tuple[str, int | None], list[tuple]] = defaultdict(list)
-    rows = _scoped_rows(model, tuple(fields)).filter(query)
+    rows = _scoped_rows(model, tuple(fields), ordered).filter(query)
     for row in rows:
         scope = row[0]
         target = None if scope == "global" else row[_TARGET_INDEX[scope]]
@@ -312,14 +316,13 @@ def resolve(hosts: list[m.Host], *, shadow: bool = True, var: bool = True, const
     match = None if pattern is None else name_matcher(pattern)
     layers: dict[tuple[str, int | None], dict[str, Attr]] = {}
     if var and hosts:
-        if pattern is not None and is_plain(pattern):
-            # A name has at most one row per target: reading all of them is
-            # cheaper than naming every host's targets in the query.
-            wanted: dict[str, set | None] = dict.fromkeys(PRIORITY)
-        else:
-            wanted = wanted_for(hosts)
+        plain = pattern is not None and is_plain(pattern)
+        # A name has at most one row per target: reading all of them is
+        # cheaper than naming every host's targets in the query, and their
+        # order decides nothing.
+        wanted = dict.fromkeys(PRIORITY) if plain else wanted_for(hosts)
         grouped = stored_rows(m.Attribute, wanted, ATTR_FIELDS,
-                              _attr_filter(shadow, pattern, const))
+                              _attr_filter(shadow, pattern, const), ordered=not plain)
         layers = {key: _as_attrs(rows, key[0]) for key, rows in grouped.items()}
     consts = host_intrinsics(hosts) if const else {}
     global_consts = global_intrinsics() if const and hosts else {}
