@@ -37,8 +37,12 @@ def objects(table: Table) -> list[dict[str, Any]]:
     """Rows as JSON objects (cli.md §2.1)."""
     if not table.rows:
         return []
-    width = max(len(r) for r in table.rows)
-    header = list(table.header) if table.header is not None else [f"col-{i}" for i in range(width)]
+    if table.header is not None:
+        header = list(table.header)
+    else:
+        header = [f"col-{i}" for i in range(max(len(r) for r in table.rows))]
+    if header and all(header) and len(set(header)) == len(header):
+        return _plain_objects(header, table.rows)
     result = []
     for row in table.rows:
         obj: dict[str, Any] = {}
@@ -53,6 +57,22 @@ def objects(table: Table) -> list[dict[str, Any]]:
                 obj[key] = (prior if isinstance(prior, list) else [prior]) + [value]
             else:
                 obj[key] = value
+        result.append(obj)
+    return result
+
+
+def _plain_objects(header: list[str], rows: list[Sequence[Any]]) -> list[dict[str, Any]]:
+    """`objects` for a header of distinct names, the usual case: one dict
+    straight from each row (the web service converts every answer)."""
+    first, width = header[0], len(header)
+    result = []
+    for row in rows:
+        obj = dict(zip(header, row))
+        if len(row) < width:
+            obj.update(dict.fromkeys(header[len(row):]))
+        value = obj[first]
+        if value is not None and type(value) is not str:
+            obj[first] = str(value)
         result.append(obj)
     return result
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from stacki.framework.output import Table, objects
 from tests.conftest import Result
 
 
@@ -94,3 +95,20 @@ def test_booleans_print_as_words_in_text(stack):
 def test_verbatim_commands_ignore_output_format(stack):
     assert stack("help", "list host boot", "output-format=json") == Result(
         0, "list host boot [host ...] \n", "")
+
+
+@pytest.mark.parametrize("header, rows, expected", [
+    # Distinct names: one object per row; the owner column is always text.
+    (["host", "n"], [(1, 2), (None, "x")], [{"host": "1", "n": 2}, {"host": None, "n": "x"}]),
+    (["a", "b", "c"], [("x",)], [{"a": "x", "b": None, "c": None}]),
+    (["a"], [("x", "extra")], [{"a": "x"}]),
+    # Repeated names gather their values; nameless columns are left out.
+    (["a", "b", "b"], [("x", 1, 2)], [{"a": "x", "b": [1, 2]}]),
+    (["a", None, "c"], [(3, 1, 2)], [{"a": "3", "c": 2}]),
+    (["", "c"], [(3, 1)], [{"c": 1}]),
+    ([], [("x",)], [{}]),
+    # No header: col-N up to the widest row.
+    (None, [("o", "l"), ("o",)], [{"col-0": "o", "col-1": "l"}, {"col-0": "o", "col-1": None}]),
+])
+def test_json_objects_of_a_table(header, rows, expected):
+    assert objects(Table(header, rows)) == expected
