@@ -112,18 +112,31 @@ class ListHost(Command):
             "rack", "rank", "appliance", "os", "box", "environment", "osaction", "installaction",
         ] + (["hash"] if with_hash else []) + ["comment"]
         rows = []
+        # Hosts share few (appliance, box, environment) combinations: their names are read once each.
+        placements: dict[tuple, tuple] = {}
         for h in hosts:
             attr = kick[h.id].get("kickstartable")
             bootable = attr is not None and truthy(attr.value)
-            row = [h.name] + ([h.id] if expanded else []) + [
-                h.rack, h.rank, h.appliance.name, h.box.os.name, h.box.name,
-                h.environment.name if h.environment_id else None,
-                h.osaction if bootable else None, h.installaction if bootable else None,
-            ] + ([None] if with_hash else []) + [h.comment]
+            key = (h.appliance_id, h.box_id, h.environment_id)
+            placement = placements.get(key) or placements.setdefault(key, _placement(h))
+            row = [h.name, h.rack, h.rank, *placement,
+                   h.osaction if bootable else None, h.installaction if bootable else None,
+                   h.comment]
+            if expanded:
+                row.insert(1, h.id)
+            if with_hash:
+                row.insert(-1, None)
             rows.append(row)
         if params.get("order") == "desc":
             rows.reverse()
         return Table(header, rows)
+
+
+def _placement(host: m.Host) -> tuple[str, str, str, str | None]:
+    """A host's appliance, OS, box and environment names, as list host shows them."""
+    box, environment = host.box, host.environment
+    return (host.appliance.name, box.os.name, box.name,
+            environment.name if environment is not None else None)
 
 
 HOSTS = Arg("host", repeat=True, help="One or more host names or selections (a:backend, rack*, ...).")
