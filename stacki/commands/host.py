@@ -12,7 +12,7 @@ from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.home import frontend_name
 from stacki.inventory import models as m
-from stacki.inventory.attrs import resolve, truthy
+from stacki.inventory.attrs import placement, resolve, truthy
 
 LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 
@@ -112,14 +112,14 @@ class ListHost(Command):
             "rack", "rank", "appliance", "os", "box", "environment", "osaction", "installaction",
         ] + (["hash"] if with_hash else []) + ["comment"]
         rows = []
-        # Hosts share few (appliance, box, environment) combinations: their names are read once each.
-        placements: dict[tuple, tuple] = {}
+        # Hosts share few placements (appliance, box, environment): names are read once per placement.
+        names_of: dict[tuple, tuple] = {}
         for h in hosts:
             attr = kick[h.id].get("kickstartable")
             bootable = attr is not None and truthy(attr.value)
-            key = (h.appliance_id, h.box_id, h.environment_id)
-            placement = placements.get(key) or placements.setdefault(key, _placement(h))
-            row = [h.name, h.rack, h.rank, *placement,
+            key = placement(h)
+            names = names_of.get(key) or names_of.setdefault(key, _placement_names(h))
+            row = [h.name, h.rack, h.rank, *names,
                    h.osaction if bootable else None, h.installaction if bootable else None,
                    h.comment]
             if expanded:
@@ -132,7 +132,7 @@ class ListHost(Command):
         return Table(header, rows)
 
 
-def _placement(host: m.Host) -> tuple[str, str, str, str | None]:
+def _placement_names(host: m.Host) -> tuple[str, str, str, str | None]:
     """A host's appliance, OS, box and environment names, as list host shows them."""
     box, environment = host.box, host.environment
     return (host.appliance.name, box.os.name, box.name,

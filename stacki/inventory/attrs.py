@@ -79,6 +79,20 @@ def host_targets(host: m.Host) -> tuple[tuple[str, int | None], ...]:
             ("environment", environment), ("host", host.id))
 
 
+def placement(host: m.Host) -> tuple[int, int, int | None]:
+    """The host's appliance, box and environment ids: hosts that share them
+    share every scope below their own.
+
+    Read from the instance's fields: the foreign key attributes are data
+    descriptors, a Python call each, which shows over every host of a
+    listing."""
+    fields = vars(host)
+    try:
+        return fields["appliance_id"], fields["box_id"], fields["environment_id"]
+    except KeyError:  # deferred fields: Django loads them
+        return host.appliance_id, host.box_id, host.environment_id
+
+
 def scope_filter(scope: str, ids: Iterable[int | None] | None) -> Q:
     """Rows stored at `scope` for the targets `ids` (None: every target)."""
     if scope == "global":
@@ -346,7 +360,7 @@ def _stored_attrs(hosts: list[m.Host], layers: dict[tuple[str, int | None], dict
     environment layers: those are merged once per combination."""
     below_host: dict[tuple, dict[str, Attr]] = {}
     for host in hosts:
-        combination = (host.appliance_id, host.box_id, host.environment_id)
+        combination = placement(host)
         shared = below_host.get(combination)
         if shared is None:
             shared = {}
