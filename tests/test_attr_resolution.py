@@ -56,3 +56,11 @@ def test_const_overwrite_reaches_a_plain_name(stack):
     m.Attribute.objects.create(scope="host", host=host[0], name="const_overwrite",
                                value="false")
     assert attrs.resolve(host, pattern="rack")[host[0].id]["rack"].value == "9"
+
+
+def test_placement_of_a_host_with_deferred_fields(stack):
+    stack("add", "host", "backend-0-0")
+    full = m.Host.objects.get(name="backend-0-0")
+    deferred = m.Host.objects.only("name").get(name="backend-0-0")
+    assert attrs.placement(deferred) == attrs.placement(full) == (
+        full.appliance_id, full.box_id, None)
