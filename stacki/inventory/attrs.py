@@ -32,6 +32,8 @@ LETTERS = {"global": "G", "os": "O", "appliance": "A", "environment": "E", "host
 # rather than through an `IN (...)` list: parameter counts stay bounded on
 # every database and the query count stays flat.
 IN_LIMIT = 500
+# Up to this many hosts, resolving a plain name reads only their own host rows.
+FEW_HOSTS = 20
 TARGET_FIELDS = ("scope", "os_id", "appliance_id", "environment_id", "host_id")
 _TARGET_INDEX = {"os": 1, "appliance": 2, "environment": 3, "host": 4}
 ATTR_FIELDS = ("name", "value", "shadow")
@@ -124,12 +126,13 @@ def stored_rows(model: type[models.Model], wanted: dict[str, set | None], fields
 
     `wanted` maps a scope to target ids (None: all targets of that scope).
     """
-    if all(wanted.get(scope, ()) is None for scope in PRIORITY):
+    whole = [scope for scope, ids in wanted.items() if ids is None or scope == "global"]
+    if len(whole) == len(PRIORITY):
         query = Q()  # every target of every scope: no need to name them
     else:
-        query = Q(pk__in=[])
+        query = Q(scope__in=whole) if whole else Q(pk__in=[])
         for scope, ids in wanted.items():
-            if ids is None or ids or scope == "global":
+            if scope not in whole and ids:
                 query |= scope_filter(scope, ids)
     if extra is not None:
         query &= extra
@@ -333,8 +336,11 @@ def resolve(hosts: list[m.Host], *, shadow: bool = True, var: bool = True, const
         plain = pattern is not None and is_plain(pattern)
         # A name has at most one row per target: reading all of them is
         # cheaper than naming every host's targets in the query, and their
-        # order decides nothing.
+        # order decides nothing. Only the rows of a few hosts are picked by
+        # id: a name may be stored on each of thousands of hosts.
         wanted = dict.fromkeys(PRIORITY) if plain else wanted_for(hosts)
+        if plain and len(hosts) <= FEW_HOSTS:
+            wanted["host"] = {h.id for h in hosts}
         grouped = stored_rows(m.Attribute, wanted, ATTR_FIELDS,
                               _attr_filter(shadow, pattern, const), ordered=not plain)
         layers = {key: _as_attrs(rows, key[0]) for key, rows in grouped.items()}
