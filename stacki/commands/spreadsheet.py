@@ -15,7 +15,6 @@ import io
 import shutil
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -136,7 +135,7 @@ def call_quietly(cmd: Command, path: str, args: list[str]) -> Any:
     sub = registry().get(tuple(path.split()))
     if sub is None:
         return None
-    ctx = cmd.ctx if cmd.ctx.tty and not cmd.ctx.api else replace(cmd.ctx, progress=_quiet)
+    ctx = cmd.ctx if cmd.ctx.tty and not cmd.ctx.api else cmd.ctx.replace(progress=_quiet)
     return sub(ctx).run(args, Params())
 
 

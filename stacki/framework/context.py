@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from typing import Callable
 
 
@@ -12,20 +11,29 @@ def _stderr(text: str) -> None:
     sys.stderr.flush()
 
 
-@dataclass
 class Context:
-    user: str = "root"
-    # Admins see shadow attributes; read-only callers run in a read-only transaction.
-    admin: bool = True
-    readonly: bool = False
-    # True when the command came through the web service.
-    api: bool = False
-    # Where progress messages go (stderr on the CLI, nowhere over the API).
-    progress: Callable[[str], None] = field(default=_stderr)
-    # Host and port the web service was reached at, for `add api user` output.
-    service_host: str | None = None
-    # True when stdout is a terminal (progress bars).
-    tty: bool = False
+    # A plain class, not a dataclass: see stacki.framework.command.Arg.
+    def __init__(self, user: str = "root", admin: bool = True, readonly: bool = False,
+                 api: bool = False, progress: Callable[[str], None] = _stderr,
+                 service_host: str | None = None, tty: bool = False) -> None:
+        self.user = user
+        # Admins see shadow attributes; read-only callers run in a read-only transaction.
+        self.admin = admin
+        self.readonly = readonly
+        # True when the command came through the web service.
+        self.api = api
+        # Where progress messages go (stderr on the CLI, nowhere over the API).
+        self.progress = progress
+        # Host and port the web service was reached at, for `add api user` output.
+        self.service_host = service_host
+        # True when stdout is a terminal (progress bars).
+        self.tty = tty
+
+    def replace(self, **changes: object) -> "Context":
+        """A copy with some fields changed."""
+        copy = Context.__new__(Context)
+        copy.__dict__.update(self.__dict__, **changes)
+        return copy
 
     @classmethod
     def for_api(cls, user: str, admin: bool, service_host: str | None = None) -> "Context":

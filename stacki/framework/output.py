@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 
-@dataclass
 class Table:
     """Rows of (owner, col1, col2, ...) under a header of lower-case names.
 
@@ -15,17 +13,20 @@ class Table:
     the owner column in text when every row has the same owner.
     """
 
-    header: Sequence[str | None] | None
-    rows: list[Sequence[Any]] = field(default_factory=list)
-    trim_owner: bool = False
-    show_header: bool = True
+    def __init__(self, header: Sequence[str | None] | None,
+                 rows: list[Sequence[Any]] | None = None, trim_owner: bool = False,
+                 show_header: bool = True) -> None:
+        self.header = header
+        self.rows = [] if rows is None else rows
+        self.trim_owner = trim_owner
+        self.show_header = show_header
 
 
-@dataclass
 class Text:
     """Verbatim text (dump, help, load scripts): output-format has no effect."""
 
-    text: str
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 def report(lines: Sequence[str], owner: str = "") -> Table:

@@ -12,7 +12,6 @@ import contextlib
 import random
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
@@ -23,12 +22,10 @@ from stacki.framework.context import Context
 from stacki.framework.output import Text, render
 
 
-@dataclass
 class Outcome:
-    command: type[Command]
-    args: list[str]
-    params: Params
-    result: Any
+    def __init__(self, command: type[Command], args: list[str], params: Params,
+                 result: Any) -> None:
+        self.command, self.args, self.params, self.result = command, args, params, result
 
     @property
     def format(self) -> str | None:
