@@ -4,7 +4,6 @@ selectors, globs, `where` expressions, IPs, FQDNs and `localhost`."""
 from __future__ import annotations
 
 import ast
-import functools
 import ipaddress
 import re
 import socket
@@ -69,16 +68,9 @@ def _make(model: type[Model], names: list[str], row: Sequence[Any], db: str) -> 
     return obj
 
 
-@functools.cache
-def _rows(model: type[Model], *names: str) -> QuerySet:
-    """Rows of `model` as tuples of `names`, a queryset to chain from: building
-    a queryset costs about as much as running a small query, so it is built once."""
-    return model.objects.values_list(*names)
-
-
 def host_rows() -> QuerySet:
     """Every host as a tuple of its columns; filter it and pass it to `instances`."""
-    return _rows(m.Host, *_HOST_COLUMNS).all()
+    return m.rows_of(m.Host, *_HOST_COLUMNS).all()
 
 
 def instances(query: QuerySet) -> list[m.Host]:
@@ -97,7 +89,7 @@ def instances(query: QuerySet) -> list[m.Host]:
                     if any(map(itemgetter(_ENVIRONMENT), rows)) else {})
     boxes, oses = {}, {}
     width = len(_BOX_COLUMNS)
-    for row in _rows(m.Box, *_BOX_OS_COLUMNS).using(db):
+    for row in m.rows_of(m.Box, *_BOX_OS_COLUMNS).using(db):
         box = boxes[row[0]] = _make(m.Box, _BOX_COLUMNS, row, db)
         os = oses.get(row[width])
         if os is None:
@@ -116,7 +108,7 @@ def instances(query: QuerySet) -> list[m.Host]:
 
 
 def _table(model: type[Model], names: list[str], db: str) -> dict[int, Any]:
-    return {row[0]: _make(model, names, row, db) for row in _rows(model, *names).using(db)}
+    return {row[0]: _make(model, names, row, db) for row in m.rows_of(model, *names).using(db)}
 
 
 def all_hosts(*conditions: Q, **filters: Any) -> list[m.Host]:

@@ -10,7 +10,6 @@ row, whatever the number of hosts, then one pass in Python.
 from __future__ import annotations
 
 import fnmatch
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -107,16 +106,6 @@ def scope_filter(scope: str, ids: Iterable[int | None] | None) -> Q:
     return Q(scope=scope, **{f"{scope}_id__in": ids})
 
 
-@functools.cache
-def _scoped_rows(model: type[models.Model], fields: tuple[str, ...],
-                 ordered: bool) -> models.QuerySet:
-    """A Scoped model's rows as (scope, target ids..., fields...), in creation
-    order if `ordered`, a queryset to filter: building one costs about as
-    much as running a small query, so it is built once."""
-    rows = model.objects.values_list(*TARGET_FIELDS, *fields)
-    return rows.order_by("id") if ordered else rows
-
-
 def stored_rows(model: type[models.Model], wanted: dict[str, set | None], fields: Iterable[str],
                 extra: Q | None = None, ordered: bool = True
                 ) -> dict[tuple[str, int | None], list[tuple]]:
@@ -137,7 +126,8 @@ def stored_rows(model: type[models.Model], wanted: dict[str, set | None], fields
     if extra is not None:
         query &= extra
     grouped: dict[tuple[str, int | None], list[tuple]] = defaultdict(list)
-    rows = _scoped_rows(model, tuple(fields), ordered).filter(query)
+    rows = m.rows_of(model, *TARGET_FIELDS, *fields,
+                     order=("id",) if ordered else ()).filter(query)
     for row in rows:
         scope = row[0]
         target = None if scope == "global" else row[_TARGET_INDEX[scope]]

@@ -8,12 +8,24 @@ start-up time of every `stack` command.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 SCOPES = ("global", "os", "appliance", "environment", "host")
+
+
+@functools.cache
+def rows_of(model: type[models.Model], *names: str, order: tuple[str, ...] = ()
+            ) -> models.QuerySet:
+    """The rows of `model` as tuples of `names` (sorted by `order`), a
+    queryset to chain from, never to iterate itself: building a queryset
+    costs about as much as running a small query, so each is built once."""
+    rows = model.objects.values_list(*names)
+    return rows.order_by(*order) if order else rows
 
 
 class OS(models.Model):
