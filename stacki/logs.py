@@ -16,8 +16,6 @@ OURS = ("stacki", "django.request")
 
 
 def configure() -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter(FORMAT))
     levels = {
         "stacki": os.environ.get("STACKI_LOG_LEVEL", "WARNING"),
         # One line per web-service call (user, command, parameters, status, duration).
@@ -27,13 +25,15 @@ def configure() -> None:
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
     for name in OURS:
-        logger = logging.getLogger(name)
-        logger.addHandler(handler)
-        logger.propagate = False
+        logging.getLogger(name).propagate = False
+    _attach(logging.StreamHandler())
 
 
 def add_file(path: str) -> None:
-    handler = logging.FileHandler(path)
+    _attach(logging.FileHandler(path))
+
+
+def _attach(handler: logging.Handler) -> None:
     handler.setFormatter(logging.Formatter(FORMAT))
     for name in OURS:
         logging.getLogger(name).addHandler(handler)

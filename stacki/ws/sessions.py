@@ -39,7 +39,3 @@ class SessionStore(DatabaseStore):
         row.user_id = data.get(USER_ID)
         return row
 
-    @classmethod
-    def clear_expired(cls) -> None:
-        cls.get_model_class().objects.filter(expire_date__lt=timezone.now()).delete()
-
