@@ -10,6 +10,7 @@ row, whatever the number of hosts, then one pass in Python.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +22,7 @@ from django.db.models import Q
 from stacki import VERSION
 from stacki.framework.command import str2bool
 from stacki.inventory import models as m
+from stacki.inventory.prepared import Prepared
 
 PLAIN_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_.]*$")
 # Highest priority first.
@@ -125,9 +127,16 @@ def stored_rows(model: type[models.Model], wanted: dict[str, set | None], fields
                 query |= scope_filter(scope, ids)
     if extra is not None:
         query &= extra
-    grouped: dict[tuple[str, int | None], list[tuple]] = defaultdict(list)
     rows = m.rows_of(model, *TARGET_FIELDS, *fields,
                      order=("id",) if ordered else ()).filter(query)
+    return _grouped(rows, wanted)
+
+
+def _grouped(rows: Iterable[tuple], wanted: dict[str, set | None]
+             ) -> dict[tuple[str, int | None], list[tuple]]:
+    """Rows of TARGET_FIELDS + fields by (scope, target id), those of
+    targets not wanted left out."""
+    grouped: dict[tuple[str, int | None], list[tuple]] = defaultdict(list)
     for row in rows:
         scope = row[0]
         target = None if scope == "global" else row[_TARGET_INDEX[scope]]
@@ -178,6 +187,19 @@ def _attr_filter(shadow: bool, pattern: str | None, const: bool = True) -> Q | N
         # const_overwrite steers the consts whatever the pattern asks for.
         query &= Q(name__in=[pattern, "const_overwrite"]) if const else Q(name=pattern)
     return query
+
+
+@functools.cache
+def _named_attrs(shadow: bool, const: bool) -> Prepared:
+    """Every stored row of one attribute name, as `_attr_filter` selects
+    them, for the resolution of one name over many hosts (`list host`'s
+    kickstartable): compiled once (stacki.inventory.prepared)."""
+    def build(name):
+        query = m.rows_of(m.Attribute, *TARGET_FIELDS, *ATTR_FIELDS)
+        query = query.filter(name__in=[name, "const_overwrite"]) if const else query.filter(name=name)
+        return query if shadow else query.filter(shadow=False)
+
+    return Prepared(build)
 
 
 def _as_attrs(rows: Iterable[tuple], scope: str) -> dict[str, Attr]:
@@ -331,8 +353,11 @@ def resolve(hosts: list[m.Host], *, shadow: bool = True, var: bool = True, const
         wanted = dict.fromkeys(PRIORITY) if plain else wanted_for(hosts)
         if plain and len(hosts) <= FEW_HOSTS:
             wanted["host"] = {h.id for h in hosts}
-        grouped = stored_rows(m.Attribute, wanted, ATTR_FIELDS,
-                              _attr_filter(shadow, pattern, const), ordered=not plain)
+        if plain and len(hosts) > FEW_HOSTS:
+            grouped = _grouped(_named_attrs(shadow, const)(pattern), wanted)
+        else:
+            grouped = stored_rows(m.Attribute, wanted, ATTR_FIELDS,
+                                  _attr_filter(shadow, pattern, const), ordered=not plain)
         layers = {key: _as_attrs(rows, key[0]) for key, rows in grouped.items()}
     consts = host_intrinsics(hosts) if const else {}
     global_consts = global_intrinsics() if const and hosts else {}

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from stacki.framework import errors
+from stacki.inventory import models as m
+from stacki.inventory.prepared import Prepared
 
 # Commands never run over the API, admins included: they execute shell
 # commands on the frontend or on the hosts.
@@ -33,6 +35,13 @@ MAX_PATTERN = 255
 # Refusing the mutating verbs of non-admins up front is only the first line;
 # the read-only transaction is the guarantee (tests switch this off to prove it).
 REFUSE_MUTATING_VERBS = True
+
+# The access lists, read by every call (stacki.inventory.prepared).
+_BLACKLIST = Prepared(lambda: m.Blacklist.objects.values_list("command"))
+_SUDO = Prepared(lambda: m.SudoCommand.objects.values_list("command"))
+_OWN = Prepared(lambda user: m.UserPerm.objects.filter(user_id=user).values_list("command"))
+_INHERITED = Prepared(lambda user: m.GroupPerm.objects.filter(group__users__id=user)
+                      .values_list("command"))
 
 
 def dotted(pattern: str) -> str:
@@ -125,29 +134,19 @@ class Rules:
 
     @cached_property
     def blacklist(self) -> list[str]:
-        from stacki.inventory import models as m
-
-        return list(m.Blacklist.objects.values_list("command", flat=True))
+        return [command for command, in _BLACKLIST()]
 
     @cached_property
     def sudo(self) -> list[str]:
-        from stacki.inventory import models as m
-
-        return list(m.SudoCommand.objects.values_list("command", flat=True))
+        return [command for command, in _SUDO()]
 
     @cached_property
     def own(self) -> list[str]:
-        from stacki.inventory import models as m
-
-        return list(m.UserPerm.objects.filter(user_id=self.user.id)
-                    .values_list("command", flat=True))
+        return [command for command, in _OWN(self.user.id)]
 
     @cached_property
     def inherited(self) -> list[str]:
-        from stacki.inventory import models as m
-
-        return list(m.GroupPerm.objects.filter(group__users__id=self.user.id)
-                    .values_list("command", flat=True))
+        return [command for command, in _INHERITED(self.user.id)]
 
 
 def self_service(command) -> bool:

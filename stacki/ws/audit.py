@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from stacki.inventory.models import AuditRecord
+from stacki.inventory.prepared import PreparedInsert
 from stacki.ws.throttle import client_address
 
 log = logging.getLogger("stacki.ws")
@@ -35,6 +36,7 @@ _QUIET = ("GET /stack", "GET /stack/user")
 OUTCOMES = ("ok", "denied", "error", "failed", "throttled")
 MAX_DETAIL = 2000
 _ATTR = "stacki_audit"
+_INSERT = PreparedInsert(AuditRecord)
 
 
 def note(request: HttpRequest, **fields: Any) -> None:
@@ -106,4 +108,4 @@ def record(request: HttpRequest, response: HttpResponse, endpoint: str, when, du
         params=notes.get("params", {}), outcome=outcome(response.status_code),
         detail=detail(response), status=response.status_code, duration=round(duration, 3))
     # A single INSERT, in autocommit mode: a transaction of its own.
-    row.save(force_insert=True)
+    _INSERT(row)

@@ -6,12 +6,21 @@ query, and removing a user removes their sessions."""
 from __future__ import annotations
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
 from stacki.inventory.models import Session, User
+from stacki.inventory.prepared import Prepared
 
 # The session entry holding the user's id.
 USER_ID = "stacki_user"
+
+_SESSION_FIELDS = [f.attname for f in Session._meta.concrete_fields]
+_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
+_WIDTH, _EXPIRES = len(_SESSION_FIELDS), _SESSION_FIELDS.index("expire_date")
+# A session row and its user's (all None when it names none), read together.
+_SESSION_AND_USER = Prepared(lambda key: Session.objects.filter(session_key=key).values_list(
+    *_SESSION_FIELDS, *(f"user__{name}" for name in _USER_FIELDS)))
 
 
 class SessionStore(DatabaseStore):
@@ -26,13 +35,14 @@ class SessionStore(DatabaseStore):
         # An invalid, unknown or expired key reads as no key: a new session
         # would get a new one. Expiry is checked here rather than in SQL,
         # where a datetime comparison costs a quarter of the query.
-        rows = list(self.model.objects.select_related("user").filter(
-            session_key=self.session_key)) if self.session_key else []
-        if not rows or rows[0].expire_date <= timezone.now():
+        rows = _SESSION_AND_USER(self.session_key) if self.session_key else []
+        if not rows or rows[0][_EXPIRES] <= timezone.now():
             self._session_key = None
             return None
-        self.user = rows[0].user
-        return rows[0]
+        session = Session.from_db(DEFAULT_DB_ALIAS, _SESSION_FIELDS, rows[0][:_WIDTH])
+        if session.user_id is not None:
+            self.user = User.from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, rows[0][_WIDTH:])
+        return session
 
     def create_model_instance(self, data):
         row = super().create_model_instance(data)
