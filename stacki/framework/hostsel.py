@@ -4,10 +4,11 @@ selectors, globs, `where` expressions, IPs, FQDNs and `localhost`."""
 from __future__ import annotations
 
 import ast
+import functools
 import ipaddress
 import re
 import socket
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any, Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS
@@ -23,6 +24,8 @@ from stacki.inventory.prepared import Prepared
 SELECTORS = {"a": "appliance", "e": "environment", "o": "os", "b": "box", "r": "rack", "g": "group"}
 
 
+# Racks and ranks repeat over the hosts: each value is parsed once.
+@functools.lru_cache(maxsize=4096)
 def _num(value: str) -> tuple[bool, Any]:
     try:
         return (False, int(value))
@@ -31,14 +34,14 @@ def _num(value: str) -> tuple[bool, Any]:
 
 
 def cluster_key(host: m.Host) -> tuple:
+    """Frontends by rack/rank, then the rest numerically; ties in creation order."""
     if host.appliance.name == "frontend":
-        return (0, host.rack, host.rank)
-    return (1, *_num(host.rack), *_num(host.rank))
+        return (0, host.rack, host.rank, host.id)
+    return (1, *_num(host.rack), *_num(host.rank), host.id)
 
 
 def cluster_order(hosts: Iterable[m.Host]) -> list[m.Host]:
-    """Frontends by rack/rank, then the rest numerically; ties in creation order."""
-    return sorted(sorted(hosts, key=attrgetter("id")), key=cluster_key)
+    return sorted(hosts, key=cluster_key)
 
 
 def _columns(model: type[Model], path: str = "") -> list[str]:
