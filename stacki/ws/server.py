@@ -64,10 +64,26 @@ def prepare(bind: str) -> None:
     connections.close_all()
 
 
+def _fail(message: str) -> int:
+    sys.stderr.write(f"stacki-ws: error - {message}\n")
+    return 255
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stacki.settings")
-    prepare(args.bind)
+    from django.db import DatabaseError
+
+    from stacki import home
+
+    try:
+        prepare(args.bind)
+    except home.Unusable as exc:
+        return _fail(str(exc))
+    except DatabaseError as exc:  # not a bug: the server is down or the file unreadable
+        from stacki.framework.runner import first_line
+
+        return _fail(f"database unavailable: {first_line(exc)}")
     if args.log_file:
         from stacki import logs
 

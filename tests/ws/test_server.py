@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -243,3 +245,12 @@ def test_two_workers_share_the_state(pristine_home, tmp_path):
         assert len(admin.run("list host").json()) == 7
     finally:
         assert server.stop() == 0
+
+
+def test_a_database_that_cannot_be_reached_is_an_error_line_not_a_traceback(stacki_home):
+    env = dict(stacki_home, STACKI_DATABASE_URL="postgresql://stacki:x@127.0.0.1:1/stacki")
+    proc = subprocess.run([sys.executable, "-m", "stacki.ws.server", "--bind", "127.0.0.1:0"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 255
+    assert proc.stderr.startswith("stacki-ws: error - database unavailable: ")
+    assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) == 1
