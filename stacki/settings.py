@@ -21,6 +21,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: every answer, even a refused body, is audited.
     "stacki.ws.audit.AuditTrail",
+    "stacki.ws.middleware.KnownHost",
     "stacki.ws.middleware.BodyLimit",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

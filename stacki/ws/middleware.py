@@ -1,4 +1,5 @@
-"""Refuse oversized request bodies with 413 before anything parses them."""
+"""Requests refused before any view sees them: for a host name the service
+does not answer to (400), or with an oversized body (413)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,19 @@ UPLOAD_SLACK = 64 * 1024
 # still sending, gets to see the 413 instead of a reset connection.
 DRAIN_LIMIT = 64 * 1024 * 1024
 CHUNK = 64 * 1024
+
+
+class KnownHost:
+    """Every call must name a host of ALLOWED_HOSTS (STACKI_ALLOWED_HOSTS).
+    Django checks the Host header only when something asks for it, which
+    GET /stack and a login without an Origin header never do."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.get_host()  # DisallowedHost: Django answers 400 (stacki.ws.views.bad_request)
+        return self.get_response(request)
 
 
 class BodyLimit:

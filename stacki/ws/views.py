@@ -62,7 +62,11 @@ def stack(request: HttpRequest) -> HttpResponse:
     audit.note(request, command=reply.path, args=reply.args, params=redact(reply.params))
     log_call(request, f"command={reply.path or '-'}", reply.status, started,
              args=reply.args, params=redact(reply.params))
-    return HttpResponse(reply.content(), status=reply.status, content_type="application/json")
+    response = HttpResponse(reply.content(), status=reply.status, content_type="application/json")
+    # Logged just now (a bug's traceback too, by dispatch): without this, Django
+    # would add "Internal Server Error" for every command's ordinary error.
+    response._has_been_logged = True
+    return response
 
 
 @require_POST

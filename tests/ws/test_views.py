@@ -146,6 +146,27 @@ def test_command_needs_the_csrf_header(login_as):
     assert response.status_code == 403
 
 
+def test_a_host_name_the_service_does_not_answer_to_is_refused(make_user, settings):
+    key = make_user("greg")
+    settings.ALLOWED_HOSTS = ["stacki.example.com"]
+    api = Api()
+    ours, theirs = {"HTTP_HOST": "stacki.example.com"}, {"HTTP_HOST": "evil.example.com"}
+    assert api.client.get("/stack", **ours).status_code == 200
+    login = {"USERNAME": "greg", "PASSWORD": key}
+    for request in (lambda h: api.client.get("/stack", **h),
+                    lambda h: api.client.get("/stack/user", **h),
+                    lambda h: api.client.post("/stack/login", login,
+                                              HTTP_X_CSRFTOKEN=api.token(), **h),
+                    lambda h: api.post(json.dumps({"cmd": "list host"}), **h)):
+        refused = request(theirs)
+        assert (refused.status_code, body(refused)) == (400, {"API Error": "Bad request"})
+    assert body(api.client.post("/stack/login", login, HTTP_X_CSRFTOKEN=api.token(),
+                                **ours)) == {"login": "True"}
+    listing = json.dumps({"cmd": "list host"})
+    assert api.post(listing, **theirs).status_code == 400
+    assert api.post(listing, **ours).status_code == 200
+
+
 # --- output ----------------------------------------------------------------
 def test_output_is_the_json_of_the_cli(login_as):
     api = login_as("greg")
@@ -217,12 +238,17 @@ def test_oversized_body(login_as, settings):
     assert body(response) == {"API Error": "Request body too large"}
 
 
-def test_command_error(login_as):
+def test_command_error(login_as, caplog):
     api = login_as("boss", admin=True)
     api.run("add host backend-0-0")
-    response = api.run("add host backend-0-0")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        response = api.run("add host backend-0-0")
     assert (response.status_code, body(response)) == (500, {
         "API Error": 'error - host "backend-0-0" already exists in the database\n', "Output": ""})
+    # The call log has it; no "Internal Server Error" besides, as for a bug.
+    assert [r.name for r in caplog.records] == ["stacki.ws"]
+    assert "command=add.host args=['backend-0-0'] params={} status=500" in caplog.text
 
 
 def test_usage_error(login_as):
