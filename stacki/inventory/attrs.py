@@ -184,22 +184,24 @@ def resolve_rows(model: type[models.Model], hosts: list[m.Host], fields: tuple[s
 def _attr_filter(shadow: bool, pattern: str | None, const: bool = True) -> Q | None:
     query = Q() if shadow else Q(shadow=False)
     if pattern is not None and is_plain(pattern):
-        # const_overwrite steers the consts whatever the pattern asks for.
-        query &= Q(name__in=[pattern, "const_overwrite"]) if const else Q(name=pattern)
+        query &= _named(pattern, const)
     return query
+
+
+def _named(name: Any, const: bool) -> Q:
+    # const_overwrite steers the consts whatever the pattern asks for.
+    return Q(name__in=[name, "const_overwrite"]) if const else Q(name=name)
 
 
 @functools.cache
 def _named_attrs(shadow: bool, const: bool) -> Prepared:
-    """Every stored row of one attribute name, as `_attr_filter` selects
-    them, for the resolution of one name over many hosts (`list host`'s
+    """The rows `_attr_filter` selects for one plain name, read whole, for
+    the resolution of that name over many hosts (`list host`'s
     kickstartable): compiled once (stacki.inventory.prepared)."""
-    def build(name):
-        query = m.rows_of(m.Attribute, *TARGET_FIELDS, *ATTR_FIELDS)
-        query = query.filter(name__in=[name, "const_overwrite"]) if const else query.filter(name=name)
-        return query if shadow else query.filter(shadow=False)
-
-    return Prepared(build)
+    rows = m.rows_of(m.Attribute, *TARGET_FIELDS, *ATTR_FIELDS)
+    if not shadow:
+        rows = rows.filter(shadow=False)
+    return Prepared(lambda name: rows.filter(_named(name, const)))
 
 
 def _as_attrs(rows: Iterable[tuple], scope: str) -> dict[str, Attr]:
