@@ -44,17 +44,13 @@ def cluster_order(hosts: Iterable[m.Host]) -> list[m.Host]:
     return sorted(hosts, key=cluster_key)
 
 
-def _columns(model: type[Model], path: str = "") -> list[str]:
-    return [path + f.attname for f in model._meta.concrete_fields]
-
-
-_HOST_COLUMNS = _columns(m.Host)
-_APPLIANCE_COLUMNS = _columns(m.Appliance)
-_ENVIRONMENT_COLUMNS = _columns(m.Environment)
-_BOX_COLUMNS = _columns(m.Box)
-_OS_COLUMNS = _columns(m.OS)
+_HOST_COLUMNS = m.columns_of(m.Host)
+_APPLIANCE_COLUMNS = m.columns_of(m.Appliance)
+_ENVIRONMENT_COLUMNS = m.columns_of(m.Environment)
+_BOX_COLUMNS = m.columns_of(m.Box)
+_OS_COLUMNS = m.columns_of(m.OS)
 # A box row followed by its OS's row.
-_BOX_OS_COLUMNS = _BOX_COLUMNS + _columns(m.OS, "os__")
+_BOX_OS_COLUMNS = _BOX_COLUMNS + m.columns_of(m.OS, "os__")
 _CACHE_NAMES = tuple(m.Host._meta.get_field(name).cache_name
                      for name in ("appliance", "box", "environment"))
 _OS_CACHE_NAME = m.Box._meta.get_field("os").cache_name

@@ -353,11 +353,11 @@ def resolve(hosts: list[m.Host], *, shadow: bool = True, var: bool = True, const
         # order decides nothing. Only the rows of a few hosts are picked by
         # id: a name may be stored on each of thousands of hosts.
         wanted = dict.fromkeys(PRIORITY) if plain else wanted_for(hosts)
-        if plain and len(hosts) <= FEW_HOSTS:
-            wanted["host"] = {h.id for h in hosts}
         if plain and len(hosts) > FEW_HOSTS:
             grouped = _grouped(_named_attrs(shadow, const)(pattern), wanted)
         else:
+            if plain:
+                wanted["host"] = {h.id for h in hosts}
             grouped = stored_rows(m.Attribute, wanted, ATTR_FIELDS,
                                   _attr_filter(shadow, pattern, const), ordered=not plain)
         layers = {key: _as_attrs(rows, key[0]) for key, rows in grouped.items()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from stacki.inventory import models as m
 
 OSES = ("redhat", "ubuntu", "sles", "vmware", "xenserver")

@@ -28,6 +28,12 @@ def rows_of(model: type[models.Model], *names: str, order: tuple[str, ...] = ()
     return rows.order_by(*order) if order else rows
 
 
+def columns_of(model: type[models.Model], path: str = "") -> list[str]:
+    """The names of `model`'s columns (foreign keys as `x_id`), each after
+    `path` (`os__` for a related model's), in the table's order."""
+    return [path + f.attname for f in model._meta.concrete_fields]
+
+
 class OS(models.Model):
     name = models.CharField(max_length=64, unique=True)
 

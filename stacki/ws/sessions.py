@@ -9,18 +9,18 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
-from stacki.inventory.models import Session, User
+from stacki.inventory.models import Session, User, columns_of
 from stacki.inventory.prepared import Prepared
 
 # The session entry holding the user's id.
 USER_ID = "stacki_user"
 
-_SESSION_FIELDS = [f.attname for f in Session._meta.concrete_fields]
-_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
+_SESSION_FIELDS = columns_of(Session)
+_USER_FIELDS = columns_of(User)
 _WIDTH, _EXPIRES = len(_SESSION_FIELDS), _SESSION_FIELDS.index("expire_date")
 # A session row and its user's (all None when it names none), read together.
 _SESSION_AND_USER = Prepared(lambda key: Session.objects.filter(session_key=key).values_list(
-    *_SESSION_FIELDS, *(f"user__{name}" for name in _USER_FIELDS)))
+    *_SESSION_FIELDS, *columns_of(User, "user__")))
 
 
 class SessionStore(DatabaseStore):
