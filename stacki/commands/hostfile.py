@@ -5,6 +5,7 @@ from __future__ import annotations
 from stacki.commands import hostfile_plan as plan
 from stacki.commands.group import groups_of_hosts
 from stacki.commands.hostfile_write import Writer
+from stacki.commands.report_common import warn
 from stacki.commands.spreadsheet import (
     FILE,
     PROCESSOR,
@@ -60,6 +61,8 @@ class LoadHostfile(Command):
         writer = Writer(hosts, inv)
         for step in progress(self.ctx, writer.steps(), desc="Configuring database", unit="step"):
             step()
+        for text in writer.shared:
+            warn(self.ctx, text)
         sync(self, list(hosts))
         keep(path)
 

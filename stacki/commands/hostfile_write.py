@@ -26,6 +26,8 @@ class Writer:
         self.hosts = hosts
         self.inv = inv
         self.ids: dict[str, int] = {}
+        # `ip X exists on H interface D` for addresses shared with unlisted hosts.
+        self.shared: list[str] = []
 
     def steps(self) -> list[Callable[[], None]]:
         """The writes, in order (the caller may show progress over them)."""
@@ -34,14 +36,18 @@ class Writer:
 
     # --- interfaces: clashes and automatic addresses, checked before writing ----
     def check_addresses(self) -> None:
-        """IPs the file takes from hosts it does not list, and the `ip=auto` picks."""
+        """IPs the file shares with hosts it does not list (a warning each, as Stacki
+        accepts them), and the `ip=auto` picks, which never take a used address."""
         listed = {self.inv.hosts[name] for name in self.hosts if name in self.inv.hosts}
         names = dict(m.Host.objects.values_list("id", "name")) if self.inv.hosts else {}
-        taken: dict[tuple[int, str], str] = {}
-        for network_id, ip, host_id in m.Interface.objects.filter(
-                ip__isnull=False, network__isnull=False).values_list("network_id", "ip", "host_id"):
+        held: dict[tuple[int, str], list[str]] = {}
+        for network_id, ip, host_id, device in m.Interface.objects.filter(
+                ip__isnull=False, network__isnull=False).order_by("id").values_list(
+                    "network_id", "ip", "host_id", "device"):
             if host_id not in listed:
-                taken[(network_id, ip)] = names[host_id]
+                where = f"{names[host_id]} interface {device}" if device else names[host_id]
+                held.setdefault((network_id, ip), []).append(where)
+        taken = set(held)
         autos: dict[int, list[Nic]] = {}
         for host in self.hosts.values():
             for nic in host.nics.values():
@@ -49,11 +55,9 @@ class Writer:
                 if nic.ip == "auto":
                     autos.setdefault(network.id, []).append(nic)
                 elif nic.ip and network is not None:
-                    # One address per network, even across VLANs and within a host.
-                    if (network.id, nic.ip) in taken:
-                        raise errors.CommandError(
-                            f"ip {nic.ip} exists on {taken[(network.id, nic.ip)]}")
-                    taken[(network.id, nic.ip)] = host.name
+                    self.shared += [f"ip {nic.ip} exists on {where}"
+                                    for where in held.get((network.id, nic.ip), ())]
+                    taken.add((network.id, nic.ip))
         self.auto_ips = {network_id: free_ips(self.network(network_id), taken, len(nics))
                          for network_id, nics in autos.items()}
         self.autos = autos
@@ -164,7 +168,7 @@ def instances(model: Any, rows: list[dict[str, Any]]) -> list:
     return [model(*[row.get(name, default) for name, default in defaults]) for row in rows]
 
 
-def free_ips(network: m.Network, taken: dict[tuple[int, str], str], count: int) -> list[str]:
+def free_ips(network: m.Network, taken: set[tuple[int, str]], count: int) -> list[str]:
     """The first `count` addresses of a network that nothing takes (nor its gateway)."""
     used = {ip for (network_id, ip) in taken if network_id == network.id}
     used.add(network.gateway)

@@ -3,8 +3,10 @@
 commands (interface_alias.py) share.
 
 MACs are stored lower-case in colon form. Uniqueness of a device and of a MAC
-per host and of an IP per network is held by database constraints; the
-checks here only give a clash Stacki's wording, before or after the write.
+per host is held by database constraints; the checks here only give a clash
+Stacki's wording, before or after the write. An IP address may be shared, as
+in Stacki (HA service addresses, a VM given its hypervisor's address): it only
+draws a warning naming the other holders.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from operator import attrgetter
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from stacki.commands.network import ipv4_address
+from stacki.commands.report_common import warn
 from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params, str2bool
+from stacki.framework.context import Context
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 from stacki.inventory.attrs import IN_LIMIT
@@ -37,7 +42,7 @@ EXPANDED = ["host", "interface", "default", "network", "mac", "ip", "mask", "gat
             "zone", "dns", "pxe", "module", "vlan", "options", "channel"]
 LISTED = ("id", "host_id", "device", "default", "network_id", "mac", "ip", "name", "module",
           "vlan", "options", "channel")
-CLASH_FIELDS = ("device", "mac", "ip", "network")
+CLASH_FIELDS = ("device", "mac")
 # Above this many distinct new values, bulk_update's CASE statements beat an UPDATE each.
 FEW_VALUES = 20
 # What `swap host interface` exchanges: what belongs to the NIC, not to its place.
@@ -176,28 +181,41 @@ class Siblings:
             if "mac" in fields and iface.mac is not None and any(
                     o.mac == iface.mac for o in others):
                 return f"mac {iface.mac} exists on {name}"
-        if fields & {"ip", "network"}:
-            return self._ip_clash(changed)
         return None
 
-    def _ip_clash(self, changed: list[m.Interface]) -> str | None:
-        owners: dict[tuple[int, str], int] = {}
+    def shared_ips(self, changed: list[m.Interface]) -> list[str]:
+        """`ip X exists on H interface D` for each address of `changed` that another
+        interface on the same network holds (or another of `changed` takes)."""
+        firsts: dict[tuple[int, str], m.Interface] = {}
+        found: list[str] = []
         for iface in changed:
             if iface.ip is None or iface.network_id is None:
                 continue
             key = (iface.network_id, iface.ip)
-            if key in owners:
-                return f"ip {iface.ip} exists on {self.names[owners[key]]}"
-            owners[key] = iface.host_id
+            if key in firsts:
+                found.append(self._shared(iface.ip, self.names[firsts[key].host_id],
+                                          firsts[key].device))
+            else:
+                firsts[key] = iface
         changed_ids = {i.id for i in changed}
-        networks = {n for n, _ in owners}
-        for ips in chunks(sorted({ip for _, ip in owners})):
-            rows = m.Interface.objects.filter(network_id__in=networks, ip__in=ips).values_list(
-                "id", "network_id", "ip", "host__name")
-            for iface_id, network_id, ip, host in rows:
-                if iface_id not in changed_ids and (network_id, ip) in owners:
-                    return f"ip {ip} exists on {host}"
-        return None
+        networks = {n for n, _ in firsts}
+        for ips in chunks(sorted({ip for _, ip in firsts})):
+            rows = (m.Interface.objects.filter(network_id__in=networks, ip__in=ips)
+                    .order_by("host__name", F("device").asc(nulls_first=True), "id")
+                    .values_list("id", "network_id", "ip", "host__name", "device"))
+            for iface_id, network_id, ip, host, device in rows:
+                if iface_id not in changed_ids and (network_id, ip) in firsts:
+                    found.append(self._shared(ip, host, device))
+        return found
+
+    @staticmethod
+    def _shared(ip: str, host: str, device: str | None) -> str:
+        where = f"{host} interface {device}" if device else host
+        return f"ip {ip} exists on {where}"
+
+    def warn_shared(self, ctx: Context, changed: list[m.Interface]) -> None:
+        for text in self.shared_ips(changed):
+            warn(ctx, text)
 
     def check(self, changed: list[m.Interface], fields: Iterable[str] = CLASH_FIELDS) -> None:
         message = self.clash(changed, fields)
@@ -294,6 +312,7 @@ class AddHostInterface(Command):
         if iface.default:
             m.Interface.objects.filter(host=host, default=True).update(default=False)
         siblings.save([iface])
+        siblings.warn_shared(self.ctx, [iface])
 
     def build(self, host: m.Host, given: dict[str, str]) -> tuple[m.Interface, bool]:
         """The new interface from the parameters, and whether its IP is still to pick."""

@@ -95,6 +95,8 @@ class SetHostInterfaceField(Command):
         changed = self.apply(chosen, self.late(value), siblings)
         siblings.check(changed, [self.field])
         siblings.save(changed, [self.field])
+        if self.field in ("ip", "network"):
+            siblings.warn_shared(self.ctx, changed)
 
     def raw(self, params: Params) -> str | None:
         if not self.empty_clears:

@@ -227,17 +227,15 @@ class Interface(models.Model):
             models.UniqueConstraint(
                 "host", "device", condition=Q(device__isnull=False), name="interface_device_unique"
             ),
-            models.UniqueConstraint(
-                "network", "ip",
-                condition=Q(ip__isnull=False, network__isnull=False),
-                name="interface_ip_unique",
-            ),
             # Per host, as Stacki checks it: a cluster-wide rule would refuse a
             # hostfile that moves a NIC to a host without naming its old owner.
             models.UniqueConstraint(
                 "host", "mac", condition=Q(mac__isnull=False), name="interface_mac_unique"
             ),
         ]
+        # Not unique: Stacki lets hosts share an address (HA pairs, VMs). The
+        # index serves the shared-address warnings and `ip=auto`.
+        indexes = [models.Index(fields=["network", "ip"], name="interface_network_ip")]
 
 
 class Alias(models.Model):

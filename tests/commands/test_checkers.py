@@ -74,3 +74,42 @@ def test_named_checkzone_catches_a_clash(synced):
     path = synced / "var/named/test.domain"
     path.write_text(path.read_text() + "backend-0-0 CNAME frontend-0-0\n")
     assert check(tool("named-checkzone"), "test", str(path)).returncode != 0
+
+
+def check_all(synced):
+    """dhcpd -t, named-checkconf and named-checkzone over the synced files."""
+    done = check(tool("dhcpd"), "-t", "-cf", str(synced / "etc/dhcp/dhcpd.conf"))
+    assert done.returncode == 0, done.stderr
+    (synced / "etc/rndc.key").write_text(RNDC_KEY)
+    named_conf = (synced / "etc/named.conf").read_text()
+    done = check(tool("named-checkconf"), "-t", str(synced), "/etc/named.conf")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for z in ZONE.finditer(named_conf):
+        done = check(tool("named-checkzone"), "-k", "fail", "-n", "fail", z["zone"],
+                     str(synced / "var/named" / z["file"]))
+        assert done.returncode == 0, (z["zone"], done.stdout + done.stderr)
+
+
+def test_files_with_a_shared_address(stack, synced):
+    """Two hosts holding one address (Stacki accepts it): each keeps its own
+    entry in every file, and the daemons' checkers still accept them."""
+    r = stack("add", "host", "interface", "backend-0-1", "interface=eth5", "ip=10.1.1.10",
+              "network=test", "mac=00:11:22:33:99:01")
+    assert r.err == "warning - ip 10.1.1.10 exists on backend-0-0 interface eth2\n"
+    assert stack("sync", "config").rc == 0
+    check_all(synced)
+    dhcpd = (synced / "etc/dhcp/dhcpd.conf").read_text()
+    assert dhcpd.count("\tfixed-address\t\t10.1.1.10;\n") == 2
+    assert "host backend-0-1.test.eth5 {" in dhcpd
+    hosts = (synced / "etc/hosts").read_text()
+    assert "\n10.1.1.10\tbackend-0-0.test fast-0-0.test f0\n" in hosts
+    assert "\n10.1.1.10\tbackend-0-1.test\n" in hosts
+    forward = (synced / "var/named/test.domain").read_text()
+    assert "\nbackend-0-0 A 10.1.1.10\n" in forward
+    assert "\nbackend-0-1 A 10.1.1.10\n" in forward
+    named_conf = (synced / "etc/named.conf").read_text()
+    reverse = next(z["file"] for z in ZONE.finditer(named_conf)
+                   if z["zone"] == "1.1.10.in-addr.arpa")
+    ptrs = (synced / "var/named" / reverse).read_text()
+    assert "\n10 IN PTR backend-0-0.test.\n" in ptrs
+    assert "\n10 IN PTR backend-0-1.test.\n" in ptrs

@@ -183,8 +183,6 @@ def test_file_parameter_and_file_errors(stack, sheet, tmp_path):
      ('bonded interface "bond0" is specified for host "b-0-0", but there is no channel "bond0" '
       "specified for any interface associated with this host")),
     ((COLUMNS, "newfe,frontend,0,1,,,eth0,,"), "Renaming frontend is not supported!"),
-    ((COLUMNS, "b-0-0,backend,0,0,192.168.0.2,,eth0,private,"),
-     "ip 192.168.0.2 exists on frontend-0-0"),
     ((f"{COLUMNS},comment", f"b-0-0,backend,0,0,,,eth0,,,{'x' * 141}"),
      "comments must be no longer than 140 characters"),
     ((COLUMNS, "b-0-0,backend,0,0,,zz:zz,eth0,,"), '"mac" parameter must be a valid MAC address'),
@@ -196,6 +194,22 @@ def test_refused(stack, sheet, lines, message):
 def test_refused_new_host_name(stack, sheet):
     refused(stack, sheet, '"host" argument must be a valid hostname label',
             COLUMNS, "bad_name,backend,0,0,,,eth0,,", usage=True)
+
+
+def test_shared_ip_warns_and_auto_skips_it(stack, sheet):
+    """An address another host holds is accepted with a warning (as Stacki does);
+    `auto` never hands out an address in use, shared or not."""
+    r = load(stack, sheet, COLUMNS, "b-0-0,backend,0,0,192.168.0.2,,eth0,private,",
+             "b-0-1,backend,0,1,auto,,eth0,private,", "b-0-2,backend,0,2,auto,,eth0,private,")
+    assert r == Result(0, "", "warning - ip 192.168.0.2 exists on frontend-0-0 interface eth1\n")
+    assert [(i["host"], i["ip"]) for i in interfaces(stack)] == [
+        ("frontend-0-0", "192.168.0.2"), ("b-0-0", "192.168.0.2"), ("b-0-1", "192.168.0.1"),
+        ("b-0-2", "192.168.0.3")]
+    # A listed host's own old interfaces do not count; the others' do.
+    assert load(stack, sheet, COLUMNS, "b-0-0,backend,0,0,192.168.0.3,,eth0,private,") == \
+        Result(0, "", "warning - ip 192.168.0.3 exists on b-0-2 interface eth0\n")
+    assert load(stack, sheet, COLUMNS, "b-0-2,backend,0,2,192.168.0.9,,eth0,private,") == \
+        Result(0, "", "")
 
 
 def test_auto_ip_on_a_full_network(stack, sheet):

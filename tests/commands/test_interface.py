@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -150,6 +152,60 @@ def test_add_ip_auto_takes_first_free(stack, backend):
     assert rows(stack, backend, col="ip") == "192.168.0.1\n192.168.0.4\n"
 
 
+# --- shared addresses: accepted as Stacki does, with a warning -------------------
+
+SHARED = "warning - ip 192.168.0.2 exists on frontend-0-0 interface eth1\n"
+
+
+def test_add_shared_ip_warns_and_adds(stack, backend):
+    r = stack("add", "host", "interface", backend, "interface=eth0", "ip=192.168.0.2",
+              "network=private")
+    assert r == Result(0, "", SHARED)
+    assert stack("list", "host", "interface", "output-format=col:ip") == Result(
+        0, "192.168.0.2\n192.168.0.2\n", "")
+
+
+def test_shared_ip_within_one_host_and_without_device(stack, backend):
+    stack("add", "host", "interface", backend, "interface=eth0", "ip=192.168.0.10",
+          "network=private")
+    assert stack("add", "host", "interface", backend, f"mac={MAC}", "ip=192.168.0.10",
+                 "network=private", "unsafe=true") == Result(
+        0, "", "warning - ip 192.168.0.10 exists on backend-0-0 interface eth0\n")
+    assert stack("add", "host", "interface", "frontend-0-0", "interface=eth7",
+                 "ip=192.168.0.10", "network=private") == Result(0, "", (
+                     "warning - ip 192.168.0.10 exists on backend-0-0\n"
+                     "warning - ip 192.168.0.10 exists on backend-0-0 interface eth0\n"))
+
+
+def test_shared_ip_on_another_network_or_none_is_silent(stack, backend):
+    stack("add", "network", "other", "address=192.168.0.0", "mask=24")
+    assert stack("add", "host", "interface", backend, "interface=eth0", "ip=192.168.0.2",
+                 "network=other") == Result(0, "", "")
+    assert stack("add", "host", "interface", backend, "interface=eth1",
+                 "ip=192.168.0.2") == Result(0, "", "")
+
+
+def test_set_ip_shared_warns(stack, two):
+    assert stack("set", "host", "interface", "ip", two, "interface=eth0",
+                 "ip=192.168.0.2") == Result(0, "", SHARED)
+    assert field_of("eth0") == "192.168.0.2"
+    # Setting it again draws the warning again; other fields do not.
+    assert stack("set", "host", "interface", "module", two, "interface=eth0",
+                 "module=e1000") == Result(0, "", "")
+
+
+def test_ip_auto_skips_shared_addresses(stack, backend):
+    stack("add", "host", "interface", backend, "interface=eth0", "ip=192.168.0.2",
+          "network=private")
+    stack("add", "host", "interface", backend, "interface=eth1", "ip=192.168.0.1",
+          "network=private")
+    assert stack("add", "host", "interface", backend, "interface=eth2", "ip=auto",
+                 "network=private") == Result(0, "", "")
+    assert stack("set", "host", "interface", "ip", backend, "interface=eth1",
+                 "ip=auto") == Result(0, "", "")
+    assert rows(stack, backend, col="ip") == "192.168.0.2\n192.168.0.4\n192.168.0.3\n"
+
+
 def test_add_ip_auto_network_full(stack, backend):
     stack("add", "network", "tiny", "address=10.0.0.0", "mask=255.255.255.252")
     stack("add", "host", "interface", backend, "interface=eth0", "ip=auto", "network=tiny")
@@ -222,8 +278,6 @@ def test_same_mac_on_two_hosts(stack, two):
     (("backend-0-0", "interface=eth9", "mac=00:11:22:33:44:55"),
      "mac 00:11:22:33:44:55 exists on backend-0-0", None),
     (("backend-0-0", "mac=00:11:22:33:44:55"), "mac 00:11:22:33:44:55 exists on backend-0-0", None),
-    (("backend-0-0", "interface=eth9", "ip=192.168.0.2", "network=private"),
-     "ip 192.168.0.2 exists on frontend-0-0", None),
     (("nohost", "interface=eth9"), 'cannot resolve host "nohost"', None),
 ])
 def test_add_errors(stack, two, words, text, usage):
@@ -235,8 +289,6 @@ def test_add_errors(stack, two, words, text, usage):
 @pytest.mark.parametrize("words, text", [
     (("interface=eth0",), "interface eth0 exists on backend-0-0"),
     (("interface=eth9", f"mac={MAC.upper()}"), f"mac {MAC} exists on backend-0-0"),
-    (("interface=eth9", "ip=192.168.0.10", "network=private"),
-     "ip 192.168.0.10 exists on backend-0-0"),
 ])
 def test_unsafe_still_held_by_constraints(stack, two, words, text):
     before = snapshot()
@@ -381,8 +433,6 @@ def test_set_ip_errors(stack, two):
     before = snapshot()
     error(stack("set", "host", "interface", "ip", two, "interface=eth1", "ip=auto"),
           "unknown network for interface")
-    error(stack("set", "host", "interface", "ip", two, "interface=eth0", "ip=192.168.0.2"),
-          "ip 192.168.0.2 exists on frontend-0-0")
     error(stack("set", "host", "interface", "ip", two, "interface=eth0", "ip=host"),
           '"ip" parameter must be a valid IP address', usage)
     assert snapshot() == before
@@ -445,14 +495,14 @@ def test_set_network(stack, two):
     before = snapshot()
     error(stack("set", "host", "interface", "network", two, "interface=eth1", "network=nope"),
           'network "nope" does not exist')
-    # eth0 keeps its address; on other it would clash with frontend-0-0's.
+    # eth0 keeps its address; on other it shares frontend-0-0's: a warning.
     stack("add", "network", "other", "address=192.168.0.0", "mask=24")
     stack("add", "host", "interface", "frontend-0-0", "interface=eth9", "ip=192.168.0.10",
           "network=other")
-    before = snapshot()
-    error(stack("set", "host", "interface", "network", two, "interface=eth0", "network=other"),
-          "ip 192.168.0.10 exists on frontend-0-0")
-    assert snapshot() == before
+    assert stack("set", "host", "interface", "network", two, "interface=eth0",
+                 "network=other") == Result(
+        0, "", "warning - ip 192.168.0.10 exists on frontend-0-0 interface eth9\n")
+    assert rows(stack, two, col="network") == "other\nNone\n"
 
 
 def test_set_default(stack, two):
@@ -654,3 +704,32 @@ def test_real_process(stack_process):
     assert r == Result(0, "", "")
     r = stack_process("list", "host", "interface", "backend-0-0", "output-format=col:ip")
     assert r == Result(0, "192.168.0.1\n", "")
+
+
+def test_shared_ip_through_load(stack, tmp_path):
+    """A dump whose hosts share an address loads as Stacki's would."""
+    doc = tmp_path / "doc.json"
+    doc.write_text(json.dumps({"host": [
+        {"name": f"backend-0-{n}", "rack": "0", "rank": str(n), "appliance": "backend",
+         "interface": [{"interface": "eth0", "network": "private", "ip": "192.168.0.2"}]}
+        for n in (0, 1)]}))
+    r = stack("load", str(doc), "exec=true")
+    assert r.rc == 0
+    assert r.err.splitlines() == [
+        "warning - ip 192.168.0.2 exists on frontend-0-0 interface eth1",
+        "warning - ip 192.168.0.2 exists on backend-0-0 interface eth0",
+        "warning - ip 192.168.0.2 exists on frontend-0-0 interface eth1"]
+    assert sorted(m.Interface.objects.filter(ip="192.168.0.2").values_list(
+        "host__name", flat=True)) == ["backend-0-0", "backend-0-1", "frontend-0-0"]
+
+
+def test_shared_ip_over_the_web_service(stack, backend):
+    from tests.ws.conftest import Api, body
+
+    m.User.create("netadmin", "key-of-netadmin", admin=True)
+    api = Api()
+    assert api.login("netadmin", "key-of-netadmin").status_code == 200
+    reply = api.run(f"add host interface {backend} interface=eth0 ip=192.168.0.2 "
+                    "network=private")
+    assert (reply.status_code, body(reply)) == (200, {})
+    assert field_of() == "192.168.0.2"
