@@ -109,12 +109,15 @@ def hosts(chosen: list[m.Host]) -> list[dict[str, Any]]:
     lists = scoped("host", chosen)
     nics = interfaces(chosen)
     member = groups_of_hosts()
+    keys: dict[int, list[str]] = defaultdict(list)
+    for host_id, key in m.HostKey.objects.order_by("id").values_list("host_id", "key"):
+        keys[host_id].append(key)
     return [{
         "name": h.name, "rack": h.rack, "rank": h.rank, "appliance": h.appliance.name,
         "box": h.box.name, "environment": h.environment.name if h.environment_id else None,
         "osaction": h.osaction, "installaction": h.installaction, "comment": h.comment,
         "metadata": h.metadata, "group": member.get(h.id, []), "interface": nics[h.id],
-        **lists[h.id],
+        "key": keys[h.id], **lists[h.id],
     } for h in chosen]
 
 

@@ -177,6 +177,8 @@ def host_lines(host: dict[str, Any]) -> Iterator[Line]:
         for alias in names(nic, "alias"):
             yield Line("add host interface alias", [name],
                        [("interface", nic.get("interface")), ("alias", alias)])
+    for key in names(host, "key"):
+        yield Line("add host key", [name], [("key", key)])
     yield from scoped(host, "host", name)
 
 

@@ -247,6 +247,16 @@ class Alias(models.Model):
         constraints = [models.UniqueConstraint("interface", "name", name="alias_unique")]
 
 
+class HostKey(models.Model):
+    """A public key of a host (Stacki's public_keys), e.g. to check what it sends."""
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="keys")
+    key = models.TextField()
+
+    class Meta:
+        db_table = "host_key"
+
+
 class Scoped(models.Model):
     """Something stored at one of the scopes global/os/appliance/environment/host.
 

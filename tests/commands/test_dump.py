@@ -78,6 +78,7 @@ def test_dump_host(stack):
           "netmask=255.255.0.0")
     stack("add", "host", "firewall", "backend-0-0", "service=22", "protocol=tcp",
           "chain=INPUT", "action=ACCEPT", "rulename=R1")
+    stack("add", "host", "key", "backend-0-0", "key=ssh-rsa AAAA\nsecond line")
     assert dump(stack, "host", "backend-0-0") == {"version": "5.7.0", "host": [{
         "name": "backend-0-0", "rack": "0", "rank": "0", "appliance": "backend",
         "box": "default", "environment": None, "osaction": "default",
@@ -86,6 +87,7 @@ def test_dump_host(stack):
                        "mac": "00:11:22:33:44:55", "ip": "192.168.0.5", "name": None,
                        "module": None, "vlan": 3, "options": None, "channel": None,
                        "alias": ["b00"]}],
+        "key": ["ssh-rsa AAAA\nsecond line"],
         "attr": [{"name": "x", "value": "1"}], "controller": [], "partition": [],
         "firewall": [{"service": "22", "network": None, "output_network": None,
                       "chain": "INPUT", "action": "ACCEPT", "protocol": "tcp", "flags": None,
@@ -263,6 +265,7 @@ def test_round_trip_into_a_fresh_home(stack_process, stacki_home, tmp_path):
         ("add host interface backend-0-0 interface=eth1 network=private ip=192.168.0.9 "
          "name=fast vlan=4"),
         "add host interface alias backend-0-0 interface=eth0 alias=b00",
+        "add host key backend-0-0 key=ssh-ed25519:AAAA",
         "add host group backend-0-0 group=compute",
         "set host comment backend-0-0 comment=first",
         "set host attr compute-1-2 attr=h value=3",
