@@ -3,10 +3,18 @@ and `report host interface`."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 
-from stacki.commands.report_common import Cluster, Nic, host_report, ip_network, stack_file, warn
+from stacki.commands.report_common import (
+    CLOSE,
+    Cluster,
+    Nic,
+    host_report,
+    stack_file,
+    warn,
+)
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.context import Context
 from stacki.framework.output import Table
@@ -199,33 +207,128 @@ def ifcfg(cluster: Cluster, host: m.Host, nic: Nic) -> list[str]:
     return lines
 
 
-def sles_ifcfg(cluster: Cluster, nic: Nic) -> list[str]:
-    """The body of a SLES ifcfg-<device> file (static, dhcp or unconfigured)."""
+def sles_ifcfg(cluster: Cluster, nic: Nic, nics: list[Nic]) -> list[str]:
+    """A SLES ifcfg-<device> file as Stacki writes it (wicked's keys)."""
     net = cluster.network(nic)
-    lines = []
-    if nic.mac:
-        lines.append(f"LLADDR={nic.mac}")
-    if "dhcp" in nic.option_list:
-        lines.append("BOOTPROTO=dhcp")
-    elif nic.ip and net is not None:
-        prefix = ip_network(net).prefixlen
-        lines += ["BOOTPROTO=static", f"IPADDR={nic.ip}/{prefix}"]
-    else:
-        lines.append("BOOTPROTO=none")
+    device = nic.device or ""
+    options = nic.option_list
+    addresses = _addresses(nic, net)
+    lines = ["# AUTHENTIC STACKI"]
     if nic.vlan:
-        lines.append(f"VLAN_ID={nic.vlan}")
-    if net is not None and net.mtu:
-        lines.append(f"MTU={net.mtu}")
-    return lines + ["STARTMODE=auto"]
+        # VLAN tagging on the host (switch-side tagging is not modelled).
+        lines += [f"ETHERDEVICE={device.split('.')[0]}", "VLAN=yes"]
+        startmode = "auto"
+    else:
+        lines.append("USERCONTROL=no")
+        startmode = None
+    bootproto = "static"
+    dhcp = "dhcp" in options
+    if dhcp:
+        bootproto = "dhcp"
+        answer = "yes" if nic.default else "no"
+        lines += [f'DHCLIENT_SET_HOSTNAME="{answer}"', f'DHCLIENT_SET_DEFAULT_ROUTE="{answer}"']
+    if "onboot=no" in options:
+        startmode = "manual"
+    elif nic.ip or dhcp or nic.channel or "bridge" in options:
+        startmode = "auto"
+    if not dhcp:
+        lines += [f"{key}={value}" for key, value in addresses]
+    if nic.mac:
+        lines.append(f"HWADDR={nic.mac}")
+    if BOND.match(device):
+        startmode = "auto"
+        lines.append("BONDING_MASTER=yes")
+        slaves = [n.device for n in nics if n.channel == device]
+        lines += [f'BONDING_SLAVE{i}="{slave}"' for i, slave in enumerate(slaves)]
+        bonding = _bonding_opts(options)
+        if bonding is not None:
+            lines.append(f'BONDING_MODULE_OPTS="{bonding}"')
+    if nic.channel and BOND.match(nic.channel):
+        startmode, bootproto = "auto", "none"
+    lines += [f"STARTMODE={startmode or 'off'}", f"BOOTPROTO={bootproto}"]
+    mtu = net.mtu if net is not None else None
+    if "bridge" in options:
+        port = next((n.device for n in nics if n.channel == device), None)
+        if port is not None:
+            lines += ["BRIDGE=yes", "BRIDGE_FORWARDDELAY=0", "BRIDGE_STP=off",
+                      f"BRIDGE_PORTS={port}"]
+        mtu = None
+    if mtu:
+        lines.append(f"MTU={mtu}")
+    return lines
+
+
+def sles_virtual(cluster: Cluster, nic: Nic) -> list[str]:
+    """What a virtual interface (eth0:1) appends to its parent's ifcfg file."""
+    number = (nic.device or "").split(":")[1]
+    lines = ["# AUTHENTIC STACKI"]
+    lines += [f"{key}{number}={value}" for key, value in _addresses(nic, cluster.network(nic))]
+    return lines + [f"LABEL{number}={number}"]
+
+
+def _addresses(nic: Nic, net: m.Network | None) -> list[tuple[str, str]]:
+    """IPADDR, NETMASK, NETWORK and BROADCAST, those that are known."""
+    found = []
+    if nic.ip:
+        found.append(("IPADDR", nic.ip))
+    if net is not None:
+        found.append(("NETMASK", net.mask))
+        if nic.ip:
+            space = ipaddress.IPv4Network(f"{nic.ip}/{net.mask}", strict=False)
+            found += [("NETWORK", str(space.network_address)),
+                      ("BROADCAST", str(space.broadcast_address))]
+    return found
+
+
+def _bonding_opts(options: list[str]) -> str | None:
+    return next((o.split("=", 1)[1] for o in options if o.startswith("bonding-opts=")), None)
+
+
+IPMI_DEFAULTS = (("IPMI_SI", "yes"), ("DEV_IPMI", "yes"), ("IPMI_WATCHDOG", "no"),
+                 ("IPMI_WATCHDOG_OPTIONS", '"timeout=60"'), ("IPMI_POWEROFF", "no"),
+                 ("IPMI_POWERCYCLE", "no"), ("IPMI_IMB", "no"))
+
+
+class Ipmi:
+    """The BMC set-up an `ipmi` interface gets: the ipmi service's settings and
+    the ipmitool commands that give the BMC its address (attributes override
+    the settings; `ipmi_password` is the root user's password)."""
+
+    def __init__(self, ctx: Context, cluster: Cluster):
+        self.cluster = cluster
+        names = [name for name, _ in IPMI_DEFAULTS] + ["ipmi_password"]
+        self.attrs = {name: cluster.attr(name, shadow=ctx.admin) for name in names}
+
+    def lines(self, host: m.Host, nic: Nic) -> list[str]:
+        net = self.cluster.network(nic)
+        lan = f"ipmitool lan set {nic.channel}"
+        gateway = (net.gateway if net is not None else None) or "0.0.0.0"
+        password = self.attrs["ipmi_password"].get(host.id) or "admin"
+        lines = [f"{name}={self.attrs[name].get(host.id) or default}"
+                 for name, default in IPMI_DEFAULTS]
+        return lines + [
+            f"{lan} ipsrc static", f"{lan} ipaddr {nic.ip}",
+            f"{lan} netmask {net.mask if net is not None else None}",
+            f"{lan} defgw ipaddr {gateway}", f"{lan} arp respond on",
+            f"{lan} vlan id {nic.vlan or 'off'}", f"{lan} access on", f"{lan} user",
+            f"{lan} auth ADMIN PASSWORD", "ipmitool user set name 2 root",
+            f"ipmitool user set password 2 {password}", "ipmitool user enable 2",
+            f"ipmitool channel setaccess {nic.channel} 2 link=on ipmi=on callin=on privilege=4"]
+
+
+def udev_rule(nic: Nic) -> str:
+    return (f'SUBSYSTEM=="net", ACTION=="add", DRIVERS=="?*", ATTR{{address}}=="{nic.mac}", '
+            f'ATTR{{type}}=="1", KERNEL=="eth*", NAME="{nic.device}"')
 
 
 def interface_files(ctx: Context, cluster: Cluster, host: m.Host, only: str | None) -> list[str]:
     sles = host.box.os.name == "sles"
-    directory = "/etc/sysconfig/network" if sles else "/etc/sysconfig/network-scripts"
     lines: list[str] = []
     udev = []
-    for nic in cluster.nics[host.id]:
-        if not nic.device or "noreport" in nic.option_list or nic.device == "ipmi":
+    ipmi: Ipmi | None = None
+    nics = cluster.nics[host.id]
+    for nic in nics:
+        if not nic.device or "noreport" in nic.option_list:
             continue
         if nic.ip and cluster.network(nic) is None:
             warn(ctx, f'host "{host.name}" interface "{nic.device}" has IP {nic.ip} but no '
@@ -233,15 +336,43 @@ def interface_files(ctx: Context, cluster: Cluster, host: m.Host, only: str | No
             continue
         if only is not None and nic.device != only:
             continue
-        body = sles_ifcfg(cluster, nic) if sles else ifcfg(cluster, host, nic)
-        lines += body if only is not None else stack_file(f"{directory}/ifcfg-{nic.device}", body)
-        if nic.mac and not INFINIBAND.match(nic.device) and not sles:
-            udev.append(f'SUBSYSTEM=="net", ACTION=="add", DRIVERS=="?*", '
-                        f'ATTR{{address}}=="{nic.mac}", ATTR{{type}}=="1", KERNEL=="eth*", '
-                        f'NAME="{nic.device}"')
+        if nic.device == "ipmi":
+            ipmi = ipmi or Ipmi(ctx, cluster)
+            if sles:
+                lines += stack_file("/tmp/ipmisetup", ipmi.lines(host, nic))
+                lines.append("chmod 500 /tmp/ipmisetup")
+            else:
+                lines += stack_file("/etc/sysconfig/ipmi", ipmi.lines(host, nic), perms="500")
+            continue
+        if nic.mac and not INFINIBAND.match(nic.device):
+            udev.append(udev_rule(nic))
+        if sles:
+            lines += sles_file(cluster, nic, nics, only is not None)
+        else:
+            body = ifcfg(cluster, host, nic)
+            lines += body if only is not None else stack_file(
+                f"/etc/sysconfig/network-scripts/ifcfg-{nic.device}", body)
     if udev and only is None:
+        if sles:
+            # Stacki's SLES file keeps a blank line after each rule.
+            udev = [line for rule in udev for line in (rule, "")] + [""]
         lines += stack_file("/etc/udev/rules.d/70-persistent-net.rules", udev)
     return lines
+
+
+def sles_file(cluster: Cluster, nic: Nic, nics: list[Nic], bare: bool) -> list[str]:
+    """A SLES interface's file (a virtual one appends to its parent's); Stacki
+    ends each with two blank lines."""
+    device = nic.device or ""
+    if len(device.split(":")) == 2:
+        body = sles_virtual(cluster, nic)
+        opening = (f'<stack:file stack:mode="append" '
+                   f'stack:name="/etc/sysconfig/network/ifcfg-{device.split(":")[0]}">')
+    else:
+        body = sles_ifcfg(cluster, nic, nics)
+        opening = f'<stack:file stack:name="/etc/sysconfig/network/ifcfg-{device}">'
+    body += ["", ""]
+    return body if bare else [opening, *body, CLOSE]
 
 
 class ReportHostInterface(Command):

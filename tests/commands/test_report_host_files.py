@@ -215,16 +215,197 @@ ONBOOT=yes
                      "network: no configuration file for it\n")
 
 
-def test_report_host_interface_sles(stack, built):
+def test_report_host_interface_sles(stack):
+    """Stacki's SLES files: wicked's keys, bonds with their slaves, bridges with
+    their port, VLANs on their parent, virtual interfaces appended to theirs."""
+    run(stack, "add", "host", "backend-0-0")
     make_sles("backend-0-0")
-    out = stack("report", "host", "interface", "backend-0-0").out
-    assert """<stack:file stack:name="/etc/sysconfig/network/ifcfg-eth0.100">
-LLADDR=None""" not in out
-    assert """<stack:file stack:name="/etc/sysconfig/network/ifcfg-eth0.100">
-BOOTPROTO=static
-IPADDR=172.16.0.10/16
-VLAN_ID=100
+    run(stack, "set", "network", "mtu", "private", "mtu=9000")
+    run(stack, "add", "network", "v5", "address=172.16.0.0", "mask=255.255.0.0")
+    host = "backend-0-0"
+    for words in (
+        ("interface=eth0", "mac=00:11:22:33:44:01", "channel=bond0"),
+        ("interface=eth1", "mac=00:11:22:33:44:02", "channel=bond0"),
+        ("interface=bond0", "ip=192.168.0.10", "network=private", "default=true",
+         'options=bonding-opts="mode=4 miimon=100"'),
+        ("interface=bond0:1", "ip=192.168.0.11", "network=private"),
+        ("interface=eth2", "mac=00:11:22:33:44:03", "options=dhcp"),
+        ("interface=eth2.5", "ip=172.16.0.10", "network=v5", "vlan=5"),
+        ("interface=br0", "network=private", "ip=192.168.0.12", "options=bridge"),
+        ("interface=eth3", "channel=br0", "options=onboot=no"),
+        ("interface=eth4",),
+        ("interface=ipmi", "ip=192.168.0.99", "network=private", "channel=1"),
+    ):
+        run(stack, "add", "host", "interface", host, *words)
+    run(stack, "set", "host", "attr", host, "attr=ipmi_password", "value=pw", "shadow=true")
+    assert stack("report", "host", "interface", host) == Result(0, """\
+<stack:file stack:name="/etc/sysconfig/network/ifcfg-bond0">
+# AUTHENTIC STACKI
+USERCONTROL=no
+IPADDR=192.168.0.10
+NETMASK=255.255.255.0
+NETWORK=192.168.0.0
+BROADCAST=192.168.0.255
+BONDING_MASTER=yes
+BONDING_SLAVE0="eth0"
+BONDING_SLAVE1="eth1"
+BONDING_MODULE_OPTS="mode=4 miimon=100"
 STARTMODE=auto
+BOOTPROTO=static
+MTU=9000
+
+
 </stack:file>
-""" in out
-    assert "70-persistent-net.rules" not in out
+<stack:file stack:mode="append" stack:name="/etc/sysconfig/network/ifcfg-bond0">
+# AUTHENTIC STACKI
+IPADDR1=192.168.0.11
+NETMASK1=255.255.255.0
+NETWORK1=192.168.0.0
+BROADCAST1=192.168.0.255
+LABEL1=1
+
+
+</stack:file>
+<stack:file stack:name="/etc/sysconfig/network/ifcfg-br0">
+# AUTHENTIC STACKI
+USERCONTROL=no
+IPADDR=192.168.0.12
+NETMASK=255.255.255.0
+NETWORK=192.168.0.0
+BROADCAST=192.168.0.255
+STARTMODE=auto
+BOOTPROTO=static
+BRIDGE=yes
+BRIDGE_FORWARDDELAY=0
+BRIDGE_STP=off
+BRIDGE_PORTS=eth3
+
+
+</stack:file>
+<stack:file stack:name="/etc/sysconfig/network/ifcfg-eth0">
+# AUTHENTIC STACKI
+USERCONTROL=no
+HWADDR=00:11:22:33:44:01
+STARTMODE=auto
+BOOTPROTO=none
+
+
+</stack:file>
+<stack:file stack:name="/etc/sysconfig/network/ifcfg-eth1">
+# AUTHENTIC STACKI
+USERCONTROL=no
+HWADDR=00:11:22:33:44:02
+STARTMODE=auto
+BOOTPROTO=none
+
+
+</stack:file>
+<stack:file stack:name="/etc/sysconfig/network/ifcfg-eth2">
+# AUTHENTIC STACKI
+USERCONTROL=no
+DHCLIENT_SET_HOSTNAME="no"
+DHCLIENT_SET_DEFAULT_ROUTE="no"
+HWADDR=00:11:22:33:44:03
+STARTMODE=auto
+BOOTPROTO=dhcp
+
+
+</stack:file>
+<stack:file stack:name="/etc/sysconfig/network/ifcfg-eth2.5">
+# AUTHENTIC STACKI
+ETHERDEVICE=eth2
+VLAN=yes
+IPADDR=172.16.0.10
+NETMASK=255.255.0.0
+NETWORK=172.16.0.0
+BROADCAST=172.16.255.255
+STARTMODE=auto
+BOOTPROTO=static
+
+
+</stack:file>
+<stack:file stack:name="/etc/sysconfig/network/ifcfg-eth3">
+# AUTHENTIC STACKI
+USERCONTROL=no
+STARTMODE=manual
+BOOTPROTO=static
+
+
+</stack:file>
+<stack:file stack:name="/etc/sysconfig/network/ifcfg-eth4">
+# AUTHENTIC STACKI
+USERCONTROL=no
+STARTMODE=off
+BOOTPROTO=static
+
+
+</stack:file>
+<stack:file stack:name="/tmp/ipmisetup">
+IPMI_SI=yes
+DEV_IPMI=yes
+IPMI_WATCHDOG=no
+IPMI_WATCHDOG_OPTIONS="timeout=60"
+IPMI_POWEROFF=no
+IPMI_POWERCYCLE=no
+IPMI_IMB=no
+ipmitool lan set 1 ipsrc static
+ipmitool lan set 1 ipaddr 192.168.0.99
+ipmitool lan set 1 netmask 255.255.255.0
+ipmitool lan set 1 defgw ipaddr 0.0.0.0
+ipmitool lan set 1 arp respond on
+ipmitool lan set 1 vlan id off
+ipmitool lan set 1 access on
+ipmitool lan set 1 user
+ipmitool lan set 1 auth ADMIN PASSWORD
+ipmitool user set name 2 root
+ipmitool user set password 2 pw
+ipmitool user enable 2
+ipmitool channel setaccess 1 2 link=on ipmi=on callin=on privilege=4
+</stack:file>
+chmod 500 /tmp/ipmisetup
+<stack:file stack:name="/etc/udev/rules.d/70-persistent-net.rules">
+SUBSYSTEM=="net", ACTION=="add", DRIVERS=="?*", ATTR{address}=="00:11:22:33:44:01", \
+ATTR{type}=="1", KERNEL=="eth*", NAME="eth0"
+
+SUBSYSTEM=="net", ACTION=="add", DRIVERS=="?*", ATTR{address}=="00:11:22:33:44:02", \
+ATTR{type}=="1", KERNEL=="eth*", NAME="eth1"
+
+SUBSYSTEM=="net", ACTION=="add", DRIVERS=="?*", ATTR{address}=="00:11:22:33:44:03", \
+ATTR{type}=="1", KERNEL=="eth*", NAME="eth2"
+
+
+</stack:file>
+""", "")
+
+
+def test_report_host_interface_ipmi_redhat(stack):
+    run(stack, "add", "host", "backend-0-0")
+    run(stack, "set", "network", "gateway", "private", "gateway=192.168.0.1")
+    run(stack, "add", "host", "interface", "backend-0-0", "interface=ipmi", "ip=192.168.0.99",
+        "network=private", "channel=2", "vlan=7", "mac=00:11:22:33:44:09")
+    run(stack, "set", "host", "attr", "backend-0-0", "attr=IPMI_WATCHDOG", "value=yes")
+    out = stack("report", "host", "interface", "backend-0-0").out
+    assert out == """\
+<stack:file stack:name="/etc/sysconfig/ipmi" stack:perms="500">
+IPMI_SI=yes
+DEV_IPMI=yes
+IPMI_WATCHDOG=yes
+IPMI_WATCHDOG_OPTIONS="timeout=60"
+IPMI_POWEROFF=no
+IPMI_POWERCYCLE=no
+IPMI_IMB=no
+ipmitool lan set 2 ipsrc static
+ipmitool lan set 2 ipaddr 192.168.0.99
+ipmitool lan set 2 netmask 255.255.255.0
+ipmitool lan set 2 defgw ipaddr 192.168.0.1
+ipmitool lan set 2 arp respond on
+ipmitool lan set 2 vlan id 7
+ipmitool lan set 2 access on
+ipmitool lan set 2 user
+ipmitool lan set 2 auth ADMIN PASSWORD
+ipmitool user set name 2 root
+ipmitool user set password 2 admin
+ipmitool user enable 2
+ipmitool channel setaccess 2 2 link=on ipmi=on callin=on privilege=4
+</stack:file>
+"""
