@@ -13,6 +13,7 @@ from stacki.framework.output import Table
 from stacki.home import frontend_name
 from stacki.inventory import models as m
 from stacki.inventory.attrs import placement, resolve, truthy
+from stacki.inventory.vm_models import VirtualMachine
 
 LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 
@@ -171,8 +172,12 @@ class RemoveHost(Command):
         for h in hosts:
             if h.name.lower() == me:
                 raise errors.CommandError(f'cannot remove "{h.name}"')
+        ids = host_ids(hosts)
+        busy = VirtualMachine.objects.filter(hypervisor_id__in=ids).exclude(host_id__in=ids)
+        for name in busy.values_list("hypervisor__name", flat=True).order_by("hypervisor_id")[:1]:
+            raise errors.CommandError(f"Cannot remove host {name} with virtual machines assigned")
         # Interfaces, aliases, memberships and host-scoped rows cascade.
-        m.Host.objects.filter(id__in=host_ids(hosts)).delete()
+        m.Host.objects.filter(id__in=ids).delete()
         self.call(["sync", "config"])
 
 
