@@ -90,8 +90,9 @@ def test_older_home_is_migrated(stacki_home):
 
     db = sqlite3.connect(Path(stacki_home["STACKI_HOME"]) / "stacki.db")
     db.execute("UPDATE setting SET value = '0001_initial' WHERE key = 'schema'")
-    db.execute("DELETE FROM django_migrations WHERE app = 'inventory' AND name LIKE '0002%'")
-    for table in ("api_key", "api_audit", "api_login_failure"):
+    db.execute("DELETE FROM django_migrations WHERE app = 'inventory' AND name > '0001_initial'")
+    for table in ("api_key", "api_audit", "api_login_failure", "storage_controller",
+                  "storage_partition", "host_partition"):
         db.execute(f"DROP TABLE {table}")
     db.commit()
     r = stack(stacki_home, "list", "api", "key")
