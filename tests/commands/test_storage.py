@@ -82,10 +82,18 @@ def test_usage_lines(path, usage):
 ])
 def test_add_controller_errors(stack, words, message):
     error(stack("add", "storage", "controller", *words), message, ADD_C)
-    assert not m.StorageController.objects.exists()
+    assert m.StorageController.objects.count() == 1
+
+
+def test_fresh_controllers(stack):
+    """Stacki's default: every disk a RAID 0 array of its own."""
+    assert listing(stack, "storage", "controller") == [controller("*", "*")]
+    assert listing(stack, "host", "storage", "controller") == [
+        {"host": "frontend-0-0", **controller("*", "*"), "source": "G"}]
 
 
 def test_add_controller(stack):
+    assert stack("remove", "storage", "controller", "slot=*") == Result(0, "", "")
     assert stack("add", "storage", "controller", "raidlevel=0", "enclosure=1", "adapter=2",
                  "arrayid=3", "slot=4", "hotspare=5", "options=test") == Result(0, "", "")
     stack("add", "storage", "controller", "arrayid=global", "hotspare=4,5")
@@ -112,11 +120,13 @@ def test_add_controller(stack):
 
 def test_hotspare_raidlevel_adds_hot_spares(stack):
     """How a dump lists a hot spare is how `load` adds it back."""
+    stack("remove", "storage", "controller", "slot=*")
     stack("add", "storage", "controller", "slot=7", "raidlevel=hotspare", "arrayid=global")
     assert listing(stack, "storage", "controller") == [controller(7, "global", "hotspare")]
 
 
 def test_remove_controller(stack):
+    stack("remove", "storage", "controller", "slot=*")
     error(stack("remove", "storage", "controller", "slot=*", "adapter=test"),
           '"adapter" parameter must be an integer', REMOVE_C)
     error(stack("remove", "storage", "controller", "slot=*", "enclosure=-1"),
