@@ -61,3 +61,18 @@ def test_catalogue(make_user):
     assert {"add storage controller", "add environment storage partition",
             "load storage_controller", "load storage partition", "add host partition",
             "remove os storage controller"} <= seen
+
+
+def test_admin_loads_an_uploaded_sheet(login_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = login_as("boss", admin=True)
+    sheet = b"NAME,DEVICE,SIZE,MOUNTPOINT\nbackend,sda,0,/\n"
+    uploaded = admin.client.post("/stack/upload", {"csvFile": SimpleUploadedFile("p.csv", sheet)},
+                                 HTTP_X_CSRFTOKEN=admin.token())
+    assert uploaded.status_code == 200
+    response = admin.run(f"load storage_partition file={body(uploaded)['dir']}")
+    assert response.status_code == 200
+    assert list(m.StoragePartition.objects.values_list(
+        "scope", "appliance__name", "device", "partid", "mountpoint")) == [
+        ("appliance", "backend", "sda", 1, "/")]
