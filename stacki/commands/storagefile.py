@@ -95,7 +95,7 @@ def row_cells(header: list[str], line: int, row: list[str]) -> dict[str, str]:
     values = {}
     for column, cell in cells(header, line, row):
         if any(ord(c) < 32 or ord(c) == 127 for c in cell):
-            raise fail(f'{column} "{cell!r}" contains a control character at line {line}')
+            raise fail(f'the "{column}" column has a control character at line {line}')
         if cell.strip():
             values[column] = cell.strip()
     return values
