@@ -215,6 +215,7 @@ def parse_partitions(header: list[str], rows: Iterable, names: Names
         last = name
         row = partition_row(values, line)
         row["partid"] = row["partid"] or auto
+        row["line"] = line
         for target in names.targets(name, line):
             key = (row["device"], row["mountpoint"])
             if row["mountpoint"] is not None and key in seen.setdefault(target, set()):
@@ -247,7 +248,8 @@ def partition_row(values: dict[str, str], line: int) -> dict[str, Any]:
 def check_layout(rows: list[dict[str, Any]]) -> None:
     """Stacki's sanity checks of one target's partitions: software RAID
     devices name their level and members, logical volumes have names,
-    volume groups are made of physical volumes, and every device is known."""
+    volume groups are made of physical volumes, and every device is known.
+    Errors name the line of the partition at fault."""
     kinds: dict[str, set] = {"raid": set(), "lvm": set(), "volgroup": set()}
     by_device: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -258,36 +260,39 @@ def check_layout(rows: list[dict[str, Any]]) -> None:
     for device, parts in by_device.items():
         if MD.fullmatch(device):
             for part in parts:
-                check_software_raid(device, part["options"], kinds["raid"])
+                check_software_raid(device, part, kinds["raid"])
             known.add(device)
         elif DISK.fullmatch(device):
             known.add(device)
         elif device in kinds["volgroup"]:
             for part in parts:
                 if "--name=" not in part["options"]:
-                    raise fail(f'missing "--name" option for LVM partition "{part["mountpoint"]}"')
+                    raise fail(f'missing "--name" option for LVM partition '
+                               f'"{part["mountpoint"]}" at line {part["line"]}')
             known.add(device)
         else:
             for part in parts:
                 if part["fstype"] == "volgroup":
                     if device not in kinds["lvm"]:
                         raise fail(f'device "{device}" not defined for volgroup '
-                                   f'"{part["mountpoint"]}"')
+                                   f'"{part["mountpoint"]}" at line {part["line"]}')
                     known.add(device)
     unknown = sorted(set(by_device) - known)
     if unknown:
-        raise fail(f"unknown device(s) detected: {','.join(unknown)}")
+        line = min(by_device[device][0]["line"] for device in unknown)
+        raise fail(f"unknown device(s) detected: {','.join(unknown)} at line {line}")
 
 
-def check_software_raid(device: str, options: str, members: set) -> None:
-    if not options:
-        raise fail(f'missing options for software raid device "{device}"')
-    parts = options.split()
+def check_software_raid(device: str, row: dict[str, Any], members: set) -> None:
+    where = f'software raid device "{device}" at line {row["line"]}'
+    if not row["options"]:
+        raise fail(f"missing options for {where}")
+    parts = row["options"].split()
     if not parts[0].startswith("--level=RAID"):
-        raise fail(f'missing "--level=RAID" option for software raid device "{device}"')
+        raise fail(f'missing "--level=RAID" option for {where}')
     for part in parts[1:]:
         if part not in members:
-            raise fail(f'device "{part}" not defined for software raid device "{device}"')
+            raise fail(f'device "{part}" not defined for {where}')
 
 
 # --- commands --------------------------------------------------------------------
@@ -356,7 +361,9 @@ class LoadStorage_partition(Command):
             if signature not in layouts:  # a layout shared by many hosts is checked once
                 check_layout(parts)
                 layouts[signature] = parts
-        storage.replace(m.StoragePartition, found)
+        storage.replace(m.StoragePartition, {target: [{k: v for k, v in p.items() if k != "line"}
+                                                      for p in parts]
+                                             for target, parts in found.items()})
         keep(path)
 
 

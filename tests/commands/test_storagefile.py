@@ -174,15 +174,17 @@ def test_controller_sheet_refused(stack, sheet, rows, message):
     ((P_HEAD, "global,sda,x,/,1,,"), 'partid "x" must be an integer at line 2'),
     ((P_HEAD, "global,sda,,/,1,,", "global,sda,,/,2,,"),
      'partition specification for device "sda" and mount point "/" already exists at line 3'),
-    ((P_HEAD, "global,md0,,/,0,ext4,"), 'missing options for software raid device "md0"'),
+    ((P_HEAD, "global,md0,,/,0,ext4,"),
+     'missing options for software raid device "md0" at line 2'),
     ((P_HEAD, "global,md0,,/,0,ext4,--x"),
-     'missing "--level=RAID" option for software raid device "md0"'),
+     'missing "--level=RAID" option for software raid device "md0" at line 2'),
     ((P_HEAD, "global,md0,,/,0,ext4,--level=RAID1 r1"),
-     'device "r1" not defined for software raid device "md0"'),
+     'device "r1" not defined for software raid device "md0" at line 2'),
     ((P_HEAD, "global,sda,,pv1,0,lvm,", "global,pv1,,vg,0,volgroup,", "global,vg,,/,0,xfs,"),
-     'missing "--name" option for LVM partition "/"'),
-    ((P_HEAD, "global,pv9,,vg,0,volgroup,"), 'device "pv9" not defined for volgroup "vg"'),
-    ((P_HEAD, "global,disk1,,/,0,,", "global,cd,,/x,0,,"), "unknown device(s) detected: cd,disk1"),
+     'missing "--name" option for LVM partition "/" at line 4'),
+    ((P_HEAD, "global,pv9,,vg,0,volgroup,"),
+     'device "pv9" not defined for volgroup "vg" at line 2'),
+    ((P_HEAD, "global,disk1,,/,0,,", "global,cd,,/x,0,,"), "unknown device(s) detected: cd,disk1 at line 2"),
 ])
 def test_partition_sheet_refused(stack, sheet, rows, message):
     stack("add", "storage", "partition", "device=sdq", "size=1")
