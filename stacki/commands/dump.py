@@ -20,6 +20,7 @@ from stacki.framework.command import Arg, Command, Example, Params
 from stacki.framework.objects import select_objects
 from stacki.framework.output import Text
 from stacki.inventory import models as m
+from stacki.inventory import storage
 from stacki.inventory.attrs import IN_LIMIT
 from stacki.inventory.models import Group, User
 
@@ -49,7 +50,7 @@ def _rows(model: Any, scope: str, targets: list[Target]) -> Any:
 
 
 def scoped(scope: str, targets: list[Target]) -> dict[int | None, dict[str, list]]:
-    """The five scoped lists of each target (None: the global scope), in three queries."""
+    """The five scoped lists of each target (None: the global scope), in five queries."""
     key = "id" if scope == "global" else f"{scope}_id"
     lists: dict[int | None, dict[str, list]] = {
         getattr(t, "id", None): {name: [] for name in SCOPED} for t in targets}
@@ -69,6 +70,10 @@ def scoped(scope: str, targets: list[Target]) -> dict[int | None, dict[str, list
     for target, _, *route in sorted(routes, key=lambda r: (r[2], r[1])):
         if owner(target) in lists:
             lists[owner(target)]["route"].append(dict(zip(ROUTE_KEYS, route)))
+    ids = [t.id for t in targets if t is not None]
+    for target, found in storage.dump_lists(scope, ids if len(ids) <= IN_LIMIT else None).items():
+        if target in lists:
+            lists[target].update(found)
     return lists
 
 

@@ -151,6 +151,9 @@ def load(native: str, frontend: str) -> None:
         for name, service, protocol, action, network, flags, comment in FIREWALL
     ])
 
+    # Stacki's default controller layout: every disk a RAID 0 array of its own.
+    m.StorageController.objects.create(scope="global", slot=-1, raidlevel="0", arrayid=-2)
+
     host = m.Host.objects.create(name=frontend, appliance=appliances["frontend"],
                                  box=boxes["frontend"], rack="0", rank="0", osaction="default",
                                  installaction="default", boot="os")

@@ -449,3 +449,4 @@ class LoginFailure(models.Model):
         indexes = [models.Index("kind", "subject", "time", name="api_login_failure_subject"),
                    models.Index("time", name="api_login_failure_time")]
 from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk  # noqa: E402,F401
+from stacki.inventory.storage_models import HostPartition, StorageController, StoragePartition  # noqa: E402,F401
