@@ -100,7 +100,7 @@ def racks(request: HttpRequest) -> HttpResponse:
         error = error or attrs.error
         colour_of = {r["host"]: str(r["value"]) for r in attrs.rows if r["attr"] == colour}
     picture, legend = svg.rack_elevation(listing.rows, colour_of)
-    return render(request, "racks.html", picture=picture, legend=sorted(legend.items()),
+    return render(request, "racks.html", picture=picture, legend=list(legend.items()),
                   colour=colour, choices=RACK_COLOURS, error=error, count=len(listing.rows))
 
 
