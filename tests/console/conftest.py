@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import subprocess_env
-from tests.ws.conftest import start_server
+from tests.ws.conftest import login_as, make_user, start_server  # noqa: F401 (fixtures)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

@@ -38,7 +38,9 @@ def all_of(browser, css: str) -> list:
 
 
 def shot(browser, name: str) -> None:
+    """The window, and the page's content alone (docs/console.png is racks-content.png)."""
     browser.save_screenshot(str(screenshot_dir() / f"{name}.png"))
+    all_of(browser, "body")[0].screenshot(str(screenshot_dir() / f"{name}-content.png"))
 
 
 def base(server) -> str:

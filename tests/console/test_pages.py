@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from stacki.console import static
 from stacki.inventory import models as m
 from tests.conftest import run_cli
-from tests.ws.conftest import login_as, make_user  # noqa: F401 (fixtures)
 
 
 def add_hosts(count: int, rack: int = 1, appliance: str = "backend") -> None:
@@ -234,6 +233,8 @@ def test_runner_and_spreadsheet_pages(login_as):
     html = page(admin, "/console/run?cmd=list+host")
     assert 'id="cmd" name="cmd" value="list host"' in html
     assert 'id="hostfile"' in page(admin, "/console/spreadsheets")
+    html = page(login_as("greg"), "/console/spreadsheets")
+    assert "Loading spreadsheets is for admins." in html and 'id="hostfile"' not in html
 
 
 # --- static files ----------------------------------------------------------
