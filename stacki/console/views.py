@@ -38,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user is None:
         next_page = request.GET.get("next", "")
         # Only a path of this site: never a redirect elsewhere after login.
-        if not next_page.startswith("/") or next_page.startswith("//"):
+        # ("/\\host" is "//host" to browsers.)
+        if not next_page.startswith("/") or next_page[1:2] in ("/", "\\"):
             next_page = "/"
         return render(request, "login.html", next=next_page)
     listing = command(request, "list", "host")

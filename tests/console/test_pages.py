@@ -60,7 +60,7 @@ def test_pages_need_a_session(path):
 
 def test_after_login_only_a_page_of_this_site():
     for given, kept in (("/console/racks", "/console/racks"), ("//evil.example/x", "/"),
-                        ("https://evil.example/", "/")):
+                        ("https://evil.example/", "/"), ("/\\evil.example", "/")):
         html = Client().get("/", {"next": given}).content.decode()
         assert f'data-next="{kept}"' in html
 
