@@ -136,6 +136,13 @@ def test_a_command_and_its_table(console, browser):
     assert error == server.stack("list", "host", "nosuch-host").stderr.strip()
     assert [a.text for a in all_of(browser, "#history a")] == [
         "list host nosuch-host", "list host a:backend"]
+    # A report is text, as the command line prints it.
+    box = all_of(browser, "#cmd")[0]
+    box.clear()
+    box.send_keys("report host")
+    all_of(browser, "#runner button")[0].click()
+    text = wait_for(browser, "#result pre.output").get_attribute("textContent")
+    assert text == server.stack("report", "host").stdout
 
 
 def test_host_filtering_and_paging(console, browser):

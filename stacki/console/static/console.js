@@ -96,6 +96,21 @@ function enhance(table) {
   });
 }
 
+// A report is a table without a header: its JSON keys are col-0, col-1, ...
+function isReport(rows) {
+  return rows.length > 0 && rows.every((row) => Object.keys(row).every((k) => /^col-\d+$/.test(k)));
+}
+
+// Its lines as the command line prints them: the owner column (col-0) only
+// when the rows have different owners.
+function reportText(rows) {
+  const owners = new Set(rows.map((row) => row["col-0"]));
+  return rows.map((row) => Object.keys(row)
+    .filter((k) => k !== "col-0" || owners.size > 1)
+    .map((k) => row[k] === null || row[k] === undefined ? "" : String(row[k]))
+    .join(" ")).join("\n") + "\n";
+}
+
 function showAnswer(target, answer) {
   target.replaceChildren();
   const status = el("p", { class: "status" }, `HTTP ${answer.status}`);
@@ -105,7 +120,9 @@ function showAnswer(target, answer) {
     return;
   }
   const body = answer.json;
-  if (Array.isArray(body)) {
+  if (Array.isArray(body) && isReport(body)) {
+    target.append(el("pre", { class: "output" }, reportText(body)));
+  } else if (Array.isArray(body)) {
     const table = tableOf(body);
     target.append(el("p", { class: "count" }, `${body.length} rows`), table);
     enhance(table);  // in the page now: its filter box goes before it
