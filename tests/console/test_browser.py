@@ -210,6 +210,9 @@ def test_non_admin_cannot_write(console, browser):
     assert refused == {"status": 403, "text":
                        "Unauthorized Command: User greg is not allowed to run set.host.comment"}
     browser.get(base(server) + "/console/run?cmd=set%20host%20comment%20backend-1-1%20comment%3Dx")
+    wait_for(browser, "#cmd")
+    assert all_of(browser, "#result")[0].text == ""  # a command from a link is not run
+    all_of(browser, "#runner button")[0].click()
     assert wait_for(browser, "#result pre.error").text == (
         "Unauthorized Command: User greg is not allowed to run set.host.comment")
     browser.get(base(server) + "/console/audit")

@@ -237,6 +237,15 @@ def test_runner_and_spreadsheet_pages(login_as):
     assert "Loading spreadsheets is for admins." in html and 'id="hostfile"' not in html
 
 
+def test_nothing_is_fetched_from_elsewhere():
+    """No CDN, no external font or script: the console works offline."""
+    from pathlib import Path
+
+    root = Path(static.ROOT).parent
+    for path in [*root.joinpath("templates").iterdir(), *root.joinpath("static").iterdir()]:
+        assert not re.search(r"(https?:)?//[a-z0-9]", path.read_text(), re.IGNORECASE), path
+
+
 # --- static files ----------------------------------------------------------
 def test_static_files_cached_by_version():
     client = Client()

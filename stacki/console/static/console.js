@@ -280,7 +280,9 @@ function setupRunner() {
   // Words typed before the catalogue came are completed once it is here.
   loadCatalogue().then(() => { if (document.activeElement === input) input.dispatchEvent(new Event("input")); });
   showHistory(historyList, input, run);
-  if (input.value.trim()) run();
+  // A command from the link (?cmd=) is only filled in, never run: a link
+  // someone sent must not make an admin's browser change the cluster.
+  input.focus();
 }
 
 // --- spreadsheets: upload, preview (nothing written), then load ----------
