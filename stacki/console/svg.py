@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 # Distinct colours (a colour-blind-safe palette, then greys for the rest).
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
@@ -69,7 +70,8 @@ def rack_elevation(hosts: list[dict[str, Any]], colour_of: dict[str, str]) -> tu
             name = escape(host["host"])
             value = colour_of.get(host["host"], UNSET)
             out.append(
-                f'<a href="/console/host/{name}"><g class="host" data-host="{name}">'
+                f'<a href="/console/host/{escape(quote(host["host"]))}">'
+                f'<g class="host" data-host="{name}">'
                 f'<title>{name}: rack {escape(rack.name)}, rank {escape(str(host.get("rank")))}, '
                 f'{escape(value)}</title>'
                 f'<rect x="{x}" y="{y}" width="{SLOT_W}" height="{SLOT_H - 2}" rx="2" '

@@ -95,6 +95,9 @@ def racks(request: HttpRequest) -> HttpResponse:
     error = listing.error
     if colour in RACK_COLOURS:
         colour_of = {h["host"]: h.get(colour) or svg.UNSET for h in listing.rows}
+    elif any(c in colour for c in "*?["):
+        # list host attr takes a glob: one name is meant here, not every attribute.
+        error, colour_of = error or f'"{colour}" is a pattern: colour by one attribute', {}
     else:
         # Any attribute: its resolved value on every host, in one command.
         attrs = command(request, "list", "host", "attr", f"attr={colour}")

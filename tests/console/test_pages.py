@@ -196,6 +196,12 @@ def test_rack_view_coloured_by_an_attribute(login_as):
     html = page(greg, "/console/racks?colour=row")
     legend = html.split('class="legend"', 1)[1].split("</ul>", 1)[0]
     assert re.findall(r"</svg> ([^<]*)</li>", legend) == ["A", "B", "(none)"]
+    run_cli("set", "host", "attr", "backend-1-2", "attr=row", "value=<b>B</b>")
+    html = page(greg, "/console/racks?colour=row")
+    assert "<b>B</b>" not in html and "&lt;b&gt;B&lt;/b&gt;" in html
+    html = page(greg, "/console/racks?colour=*")
+    assert '<p class="error">&quot;*&quot; is a pattern: colour by one attribute</p>' in html
+    assert html.count('<g class="host"') == 4
 
 
 def test_network_view(login_as):
