@@ -46,7 +46,8 @@ def matches(row: dict[str, Any], filters: dict[str, str], text: str) -> bool:
         if filters[column] and (row.get(column) or "") != filters[column]:
             return False
     if text:
-        return any(text in str(v).lower() for v in row.values() if v is not None)
+        # One string per row: list host's cells are text (or None).
+        return text in "\0".join([v for v in row.values() if isinstance(v, str)]).lower()
     return True
 
 
@@ -54,7 +55,8 @@ def page(request: HttpRequest) -> Page:
     filters = filters_of(request)
     answer = command(request, *words_for(filters))
     text = filters["q"].lower()
-    rows = [row for row in answer.rows if matches(row, filters, text)]
+    narrowed = text or any(filters[column] for column in COLUMNS)
+    rows = [row for row in answer.rows if matches(row, filters, text)] if narrowed else answer.rows
     try:
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
