@@ -78,12 +78,15 @@ function enhance(table) {
   if (table.dataset.enhanced) return;
   table.dataset.enhanced = "1";
   const body = table.tBodies[0];
-  const filter = el("input", { type: "search", class: "table-filter", placeholder: "filter rows" });
-  filter.addEventListener("input", () => {
-    const text = filter.value.toLowerCase();
-    for (const row of body.rows) row.hidden = text !== "" && !row.textContent.toLowerCase().includes(text);
-  });
-  table.before(filter);
+  // A table paged by the server is filtered by the server (data-nofilter).
+  if (!("nofilter" in table.dataset)) {
+    const filter = el("input", { type: "search", class: "table-filter", placeholder: "filter rows" });
+    filter.addEventListener("input", () => {
+      const text = filter.value.toLowerCase();
+      for (const row of body.rows) row.hidden = text !== "" && !row.textContent.toLowerCase().includes(text);
+    });
+    table.before(filter);
+  }
   Array.from(table.tHead.rows[0].cells).forEach((th, index) => {
     th.addEventListener("click", () => {
       const descending = th.dataset.sort === "asc";
