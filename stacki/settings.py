@@ -23,6 +23,8 @@ MIDDLEWARE = [
     "stacki.ws.audit.AuditTrail",
     "stacki.ws.middleware.KnownHost",
     "stacki.ws.middleware.BodyLimit",
+    # The console's CSS and script, before sessions: no database for them.
+    "stacki.console.static.StaticFiles",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from stacki.commands import hostfile_plan as plan
 from stacki.commands.group import groups_of_hosts
+from stacki.commands.hostfile_preview import preview
 from stacki.commands.hostfile_write import Writer
 from stacki.commands.report_common import warn
 from stacki.commands.spreadsheet import (
@@ -20,7 +21,7 @@ from stacki.commands.spreadsheet import (
     sync,
 )
 from stacki.framework import errors
-from stacki.framework.command import Command, Example, Params
+from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
 from stacki.inventory.attrs import IN_LIMIT, resolve, truthy
@@ -39,17 +40,23 @@ class LoadHostfile(Command):
     optional. The whole file is checked before anything changes. Hosts that
     exist are updated and lose their groups; every listed host's interfaces
     are replaced by the file's. The file is kept, with its earlier versions,
-    under /export/stack/spreadsheets.
+    under /export/stack/spreadsheets. preview=true writes nothing and lists
+    every row with its problem, if any (all the problems at once).
     """
 
     path = "load hostfile"
-    params = (FILE, PROCESSOR)
+    params = (FILE, PROCESSOR, Param("preview", type="boolean", default=False,
+                                      help="Only check the file: each row and its problem."))
     examples = (Example("load hostfile file=hosts.csv",
-                        "Loads the hosts and interfaces of hosts.csv."),)
+                        "Loads the hosts and interfaces of hosts.csv."),
+                Example("load hostfile file=hosts.csv preview=true",
+                        "Shows the problem of every row, changing nothing."))
     related = ("report hostfile", "unload hostfile")
 
-    def run(self, args: list[str], params: Params) -> None:
+    def run(self, args: list[str], params: Params) -> Table | None:
         path = file_param(params)
+        if params.flag("preview"):
+            return preview(path)
         rows = read_rows(path)
         header = rows[0][1] if rows else []
         inv = plan.Inventory()

@@ -1,6 +1,6 @@
 """URLs of the web service; the trailing-slash forms answer the same (no redirect)."""
 
-from django.urls import re_path
+from django.urls import include, re_path
 
 from stacki.ws import catalogue, views
 
@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^stack/user/?$", views.user),
     re_path(r"^stack/upload/?$", views.upload),
     re_path(r"^stack/commands/?$", catalogue.commands),
+    re_path(r"", include("stacki.console.urls")),  # the web console: /, /console/...
 ]
 
 handler400 = "stacki.ws.views.bad_request"

@@ -11,7 +11,7 @@ from stacki.inventory import models as m
 from tests.commands.sheets import sheet_fixture
 from tests.conftest import Result
 
-USAGE = "[file=string] [processor=string]"
+USAGE = "[file=string] [preview=boolean] [processor=string]"
 HEAD = "NAME,INTERFACE HOSTNAME,DEFAULT,APPLIANCE,RACK,RANK,IP,MAC,INTERFACE,NETWORK,CHANNEL,OPTIONS,VLAN,INSTALLACTION,OSACTION,GROUPS,BOX,COMMENT"
 FRONTEND = "frontend-0-0,frontend-0-0,True,frontend,0,0,192.168.0.2,52:54:00:00:00:02,eth1,private,,,,default,default,,frontend,"
 COLUMNS = "name,appliance,rack,rank,ip,mac,interface,network,default"
