@@ -77,6 +77,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("STACKI_MAX_BODY", 10 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Largest file accepted by POST /stack/upload.
 STACKI_MAX_UPLOAD = int(os.environ.get("STACKI_MAX_UPLOAD", DATA_UPLOAD_MAX_MEMORY_SIZE))
+# The longest `cmd` of POST /stack (characters) and its most words: more is
+# refused (413, 400) before anything else is done with it.
+STACKI_MAX_CMD = int(os.environ.get("STACKI_MAX_CMD", 1024 * 1024))
+STACKI_MAX_WORDS = int(os.environ.get("STACKI_MAX_WORDS", 50_000))
 # CSRF refusals answer JSON like the rest of the web service.
 CSRF_FAILURE_VIEW = "stacki.ws.views.csrf_failure"
 

@@ -82,6 +82,8 @@ def parse(text: str) -> Any:
         before = text[start:exc.pos]
         caret = " " * len(before.lstrip()) + "^"
         raise errors.CommandError(f"syntax error\n{line.strip()}\n{caret}\n{exc}") from None
+    except RecursionError:
+        raise errors.CommandError("syntax error: the document is nested too deeply") from None
 
 
 def read_document(name: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from stacki.framework import errors
-from stacki.inventory import models as m
+from stacki.inventory import models as m, patterns
 from stacki.inventory.prepared import Prepared
 
 # Commands never run over the API, admins included: they execute shell
@@ -50,10 +50,11 @@ def dotted(pattern: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> re.Pattern[str] | None:
+def _compiled(pattern: str):
+    # RE2: a stored pattern cannot make a check backtrack (stacki.inventory.patterns).
     try:
-        return re.compile(dotted(pattern))
-    except re.error:
+        return patterns.compile_regex(dotted(pattern))
+    except patterns.BadPattern:
         return None
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from stacki.framework import errors
+from django.conf import settings
+
+from stacki.framework import errors, words as splitting
 from stacki.framework.command import Params, Resolved, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Table, objects
@@ -45,7 +46,11 @@ class Reply:
 
 
 class BadRequest(Exception):
-    pass
+    status = 400
+
+
+class TooLarge(BadRequest):
+    status = 413
 
 
 def parse_body(body: bytes) -> tuple[list[str], Any]:
@@ -54,10 +59,19 @@ def parse_body(body: bytes) -> tuple[list[str], Any]:
         request = json.loads(body)
     except ValueError as exc:
         raise BadRequest(f"Request body is not JSON: {exc}") from None
+    except RecursionError:
+        raise BadRequest("Request body is not JSON: nested too deeply") from None
     if not isinstance(request, dict) or not isinstance(request.get("cmd"), str):
         raise BadRequest('Request body must be a JSON object with a "cmd" string')
+    cmd = request["cmd"]
+    if len(cmd) > settings.STACKI_MAX_CMD:
+        raise TooLarge(f'"cmd" is longer than {settings.STACKI_MAX_CMD} characters')
+    if not _encodable(cmd) or not _encodable(request.get("data")):
+        raise BadRequest('"cmd" and "data" must be Unicode text (no lone surrogates)')
     try:
-        words = shlex.split(request["cmd"])
+        words = splitting.split(cmd, settings.STACKI_MAX_WORDS)
+    except splitting.TooManyWords as exc:
+        raise BadRequest(f'"cmd" has {exc}') from None
     except ValueError as exc:
         raise BadRequest(f"Cannot split the command: {exc}") from None
     if not words:
@@ -65,12 +79,24 @@ def parse_body(body: bytes) -> tuple[list[str], Any]:
     return words, request.get("data")
 
 
+def _encodable(value: Any) -> bool:
+    """False when `value` holds a string that is not Unicode text: a lone
+    surrogate (JSON's "\\ud800") cannot be stored, logged or written."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    except RecursionError:
+        raise BadRequest('"data" is nested too deeply') from None
+    return True
+
+
 def run(user, body: bytes, service_host: str | None) -> Reply:
     """Answer one POST /stack from an authenticated `user`."""
     try:
         words, data = parse_body(body)
     except BadRequest as exc:
-        return Reply(400, {"API Error": str(exc)})
+        return Reply(exc.status, {"API Error": str(exc)})
     try:
         resolved = resolve(words)
     except (errors.InvalidCommand, errors.PartialCommand):
