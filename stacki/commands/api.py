@@ -563,9 +563,12 @@ class SyncApiSudoCommand(SudoList):
 
 # --- the short spellings of the user documentation --------------------------
 def short_spelling(command: type[Command], path: str) -> type[Command]:
+    """`command` under another path; each knows the other (the web service
+    matches its access rules on every spelling)."""
     doc = f"{command.__doc__}\n\n    Short spelling of {command.path}.\n"
+    command.short_paths = (*command.__dict__.get("short_paths", ()), path)
     return type(command.__name__.replace("Api", ""), (command,),
-                {"path": path, "__doc__": doc, "__module__": __name__})
+                {"path": path, "__doc__": doc, "__module__": __name__, "spelling_of": command})
 
 
 AddUser = short_spelling(AddApiUser, "add user")

@@ -116,6 +116,7 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
                      text=not denial.json)
     resolved.params["output-format"] = "json"
     ctx = Context.for_api(user.username, user.admin, service_host)
+    ctx.refusal = lambda command: _refusal(user, command)
     if access.self_service(resolved.command) and resolved.command.mutates():
         ctx.readonly = False  # the command keeps a non-admin to their own keys
     if data is not None:
@@ -134,12 +135,17 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
     return _execute(resolved, ctx)
 
 
+def _refusal(user, command) -> str | None:
+    denial = access.check(user, command)
+    return None if denial is None else denial.body
+
+
 def _execute(resolved: Resolved, ctx: Context) -> Reply:
     try:
         return Reply(200, output_body(run_resolved(resolved, ctx)))
     except errors.HelpShown as exc:
         return Reply(200, {"Output": exc.text})
-    except errors.ReadOnlyViolation as exc:
+    except (errors.ReadOnlyViolation, errors.NotPermitted) as exc:
         return Reply(403, {"API Error": exc.message})
     except DatabaseUnavailable as exc:
         log.error("command %s: %s", resolved.command.path, exc.message)

@@ -1,6 +1,5 @@
 """Cheap denial of service over POST /stack is refused early (issue 12, items 3 and 5)."""
 
-import json
 
 from tests.ws.conftest import body
 
