@@ -81,6 +81,11 @@ STACKI_MAX_UPLOAD = int(os.environ.get("STACKI_MAX_UPLOAD", DATA_UPLOAD_MAX_MEMO
 # refused (413, 400) before anything else is done with it.
 STACKI_MAX_CMD = int(os.environ.get("STACKI_MAX_CMD", 1024 * 1024))
 STACKI_MAX_WORDS = int(os.environ.get("STACKI_MAX_WORDS", 50_000))
+# Retention: audit records and uploaded files older than this many days are
+# removed (0: kept for ever); what one user may keep uploaded (bytes, 0: no limit).
+STACKI_AUDIT_DAYS = int(os.environ.get("STACKI_AUDIT_DAYS", "365"))
+STACKI_UPLOAD_DAYS = int(os.environ.get("STACKI_UPLOAD_DAYS", "30"))
+STACKI_UPLOAD_QUOTA = int(os.environ.get("STACKI_UPLOAD_QUOTA", 100 * 1024 * 1024))
 # CSRF refusals answer JSON like the rest of the web service.
 CSRF_FAILURE_VIEW = "stacki.ws.views.csrf_failure"
 
