@@ -10,7 +10,13 @@ _home = home.stacki_home()
 
 SECRET_KEY = os.environ.get("STACKI_SECRET_KEY") or home.secret_key()
 DEBUG = False
-ALLOWED_HOSTS = [h for h in os.environ.get("STACKI_ALLOWED_HOSTS", "*").split(",") if h]
+# The names the web service answers to: by default the frontend's own names
+# and loopback only (a Host header is what links and credentials are made of).
+ALLOWED_HOSTS = [h for h in (os.environ.get("STACKI_ALLOWED_HOSTS") or ",".join(
+    home.own_host_names())).split(",") if h]
+# Where users reach the service, for the credentials `add api user` prints
+# (host[:port]); unset: what `stacki-ws` recorded, else the frontend's name.
+STACKI_SERVICE_ADDRESS = os.environ.get("STACKI_SERVICE_ADDRESS", "")
 
 # Users, groups and sessions are stacki.inventory's own tables, not those of
 # Django's auth and sessions apps (see stacki.inventory.models).

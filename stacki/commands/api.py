@@ -47,8 +47,11 @@ def perm_param(params: Params) -> str | None:
 
 
 def service_address(service_host: str | None) -> str:
-    """Where a new user reaches the service: the address of the current
-    request, else the one `stacki-ws` recorded, else the frontend's FQDN."""
+    """Where a new user reaches the service: the configured address
+    (STACKI_SERVICE_ADDRESS, which the web service passes as `service_host`),
+    else the one `stacki-ws` recorded, else the frontend's FQDN. Never the
+    Host header of the request: a client must not choose what the
+    credentials of others name."""
     if service_host:
         return service_host
     recorded = m.Setting.objects.filter(key=SERVICE_ADDRESS).values_list("value", flat=True)

@@ -60,8 +60,22 @@ def prepare(bind: str) -> None:
     from stacki.inventory.models import Setting
 
     Setting.objects.update_or_create(key=SERVICE_ADDRESS, defaults={"value": address})
+    allow_frontend_names()
     # Workers are forked from here: they must not share this connection.
     connections.close_all()
+
+
+def allow_frontend_names() -> None:
+    """Unless STACKI_ALLOWED_HOSTS says otherwise, the service also answers to
+    the frontend's FQDN (what `add api user` prints); the workers forked from
+    here inherit the list."""
+    if os.environ.get("STACKI_ALLOWED_HOSTS"):
+        return
+    from django.conf import settings
+
+    from stacki.commands.api import frontend_fqdn
+
+    settings.ALLOWED_HOSTS = list(dict.fromkeys([*settings.ALLOWED_HOSTS, frontend_fqdn().lower()]))
 
 
 def _fail(message: str) -> int:

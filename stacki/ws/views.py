@@ -58,7 +58,7 @@ def stack(request: HttpRequest) -> HttpResponse:
         body = request.body
     except RequestDataTooBig:
         return too_large()
-    reply = dispatch.run(request.user, body, request.get_host())
+    reply = dispatch.run(request.user, body, settings.STACKI_SERVICE_ADDRESS or None)
     audit.note(request, command=reply.path, args=reply.args, params=redact(reply.params))
     log_call(request, f"command={reply.path or '-'}", reply.status, started,
              args=audit.capped_args(reply.args), params=audit.capped_params(redact(reply.params)))
