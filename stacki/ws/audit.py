@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from stacki.inventory.models import AuditRecord
+from stacki.logs import escape
 from stacki.inventory.prepared import PreparedInsert
 from stacki.ws.throttle import client_address
 
@@ -45,7 +46,8 @@ _INSERT = PreparedInsert(AuditRecord)
 
 
 def clip(value: Any) -> str:
-    text = str(value)
+    # Control characters escaped: PostgreSQL stores no NUL, terminals obey ESC.
+    text = escape(str(value))
     return text if len(text) <= MAX_VALUE else f"{text[:MAX_VALUE]}... ({len(text)} characters)"
 
 
@@ -135,11 +137,11 @@ def record(request: HttpRequest, response: HttpResponse, endpoint: str, when, du
     username = user.username if user is not None else ""
     auth, key = notes.get("auth", ("", None))
     row = AuditRecord(
-        time=when, username=(username or notes.get("username", ""))[:150],
+        time=when, username=escape(username or notes.get("username", ""))[:150],
         address=client_address(request)[:64], auth=auth, key_number=key,
         command=(notes.get("command") or endpoint)[:255],
         args=capped_args(notes.get("args", [])), params=capped_params(notes.get("params", {})),
         outcome=outcome(response.status_code),
-        detail=detail(response), status=response.status_code, duration=round(duration, 3))
+        detail=escape(detail(response)), status=response.status_code, duration=round(duration, 3))
     # A single INSERT, in autocommit mode: a transaction of its own.
     _INSERT(row)

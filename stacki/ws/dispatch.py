@@ -66,8 +66,9 @@ def parse_body(body: bytes) -> tuple[list[str], Any]:
     cmd = request["cmd"]
     if len(cmd) > settings.STACKI_MAX_CMD:
         raise TooLarge(f'"cmd" is longer than {settings.STACKI_MAX_CMD} characters')
-    if not _encodable(cmd) or not _encodable(request.get("data")):
-        raise BadRequest('"cmd" and "data" must be Unicode text (no lone surrogates)')
+    if not _text(cmd) or not _text(request.get("data")):
+        raise BadRequest('"cmd" and "data" must be Unicode text without NUL characters '
+                         'or lone surrogates')
     try:
         words = splitting.split(cmd, settings.STACKI_MAX_WORDS)
     except splitting.TooManyWords as exc:
@@ -79,15 +80,24 @@ def parse_body(body: bytes) -> tuple[list[str], Any]:
     return words, request.get("data")
 
 
-def _encodable(value: Any) -> bool:
-    """False when `value` holds a string that is not Unicode text: a lone
-    surrogate (JSON's "\\ud800") cannot be stored, logged or written."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    except RecursionError:
-        raise BadRequest('"data" is nested too deeply') from None
+def _text(value: Any) -> bool:
+    """False when `value` holds a string that no stored or written value can
+    hold: a lone surrogate (JSON's "\\ud800") or a NUL (PostgreSQL refuses it)."""
+    pending = [value]
+    while pending:  # not recursive: `data` may be nested a thousand deep
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
     return True
 
 
@@ -116,7 +126,8 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
                      text=not denial.json)
     resolved.params["output-format"] = "json"
     ctx = Context.for_api(user.username, user.admin, service_host)
-    ctx.refusal = lambda command: _refusal(user, command)
+    rules = access.Rules(user)  # the access lists, read once for all `load` runs
+    ctx.refusal = lambda command: _refusal(user, command, rules)
     if access.self_service(resolved.command) and resolved.command.mutates():
         ctx.readonly = False  # the command keeps a non-admin to their own keys
     if data is not None:
@@ -135,8 +146,8 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
     return _execute(resolved, ctx)
 
 
-def _refusal(user, command) -> str | None:
-    denial = access.check(user, command)
+def _refusal(user, command, rules: access.Rules) -> str | None:
+    denial = access.check(user, command, rules)
     return None if denial is None else denial.body
 
 

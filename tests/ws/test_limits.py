@@ -42,11 +42,13 @@ def test_deeply_nested_json_is_400(login_as):
 def test_a_lone_surrogate_is_400(login_as):
     api = login_as("greg", admin=True)
     for raw in ('{"cmd": "list host \\ud800"}', '{"cmd": "add host x", "data": {"a": "\\udfff"}}',
-                '{"cmd": "set host comment frontend-0-0 comment=\\ud83d"}'):
+                '{"cmd": "set host comment frontend-0-0 comment=\\ud83d"}',
+                '{"cmd": "list host \\u0000"}', '{"cmd": "load", "data": [{"x\\u0000": 1}]}'):
         response = api.post(raw)
         assert response.status_code == 400
         assert body(response) == {
-            "API Error": '"cmd" and "data" must be Unicode text (no lone surrogates)'}
+            "API Error": ('"cmd" and "data" must be Unicode text without NUL characters '
+                          "or lone surrogates")}
 
 
 def test_a_bad_glob_class_is_the_commands_error(login_as):

@@ -100,3 +100,15 @@ def test_an_out_of_range_moment_is_a_parameter_error(login_as):
     assert (response.status_code, body(response)["API Error"]) == (500, (
         'error - "expires" parameter must be a date (YYYY-MM-DD[ HH:MM[:SS]]) or a duration '
         "like 30d or 12h\n"))
+
+
+def test_a_nul_in_a_login_is_a_wrong_key_recorded_escaped(make_user):
+    from tests.ws.basicauth import basic_run
+    from tests.ws.conftest import Api
+
+    key = make_user("greg")
+    AuditRecord.objects.all().delete()
+    assert Api().login("gr\x00eg", key).status_code == 401
+    assert basic_run("greg", key + "\x00", "list host").status_code == 401
+    assert list(AuditRecord.objects.order_by("id").values_list("username", "outcome")) == [
+        ("gr\\x00eg", "failed"), ("greg", "failed")]
