@@ -112,3 +112,11 @@ def test_a_nul_in_a_login_is_a_wrong_key_recorded_escaped(make_user):
     assert basic_run("greg", key + "\x00", "list host").status_code == 401
     assert list(AuditRecord.objects.order_by("id").values_list("username", "outcome")) == [
         ("gr\\x00eg", "failed"), ("greg", "failed")]
+
+
+def test_a_deeply_nested_document_is_a_syntax_error(stack, tmp_path):
+    document = tmp_path / "nested.json"
+    document.write_text('{"host": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    r = stack("load", str(document))
+    assert (r.rc, r.out, r.err) == (
+        255, "", "error - syntax error: the document is nested too deeply\n")
