@@ -120,13 +120,13 @@ def run(user, body: bytes, service_host: str | None) -> Reply:
 
 
 def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> Reply:
-    denial = access.check(user, resolved.command)
+    rules = access.Rules(user)  # the access lists, read once for this call and `load`'s
+    denial = access.check(user, resolved.command, rules)
     if denial:
         return Reply(denial.status, {"API Error": denial.body} if denial.json else denial.body,
                      text=not denial.json)
     resolved.params["output-format"] = "json"
     ctx = Context.for_api(user.username, user.admin, service_host)
-    rules = access.Rules(user)  # the access lists, read once for all `load` runs
     ctx.refusal = lambda command: _refusal(user, command, rules)
     if access.self_service(resolved.command) and resolved.command.mutates():
         ctx.readonly = False  # the command keeps a non-admin to their own keys
