@@ -29,7 +29,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--read-timeout", type=float, default=30,
                         help="seconds a client has to send a whole request (default 30)")
     parser.add_argument("--timeout", type=int, default=600,
-                        help="seconds a request may run before its worker is restarted")
+                        help="seconds a worker may stop answering gunicorn's master before "
+                             "it is restarted (default 600)")
     parser.add_argument("--log-file", help="also append the call log to this file")
     args = parser.parse_args(argv)
     if args.workers < 1:
