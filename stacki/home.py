@@ -7,6 +7,7 @@ an absolute path, so a home directory can be copied or moved.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -30,6 +31,20 @@ def frontend_name() -> str:
     import socket
 
     return socket.gethostname().split(".")[0]
+
+
+def own_host_names() -> list[str]:
+    """This machine's names (short and as configured) and loopback's: the
+    default of STACKI_ALLOWED_HOSTS. No DNS query: start-up stays fast."""
+    import socket
+
+    hostname = socket.gethostname()
+    names = [frontend_name(), hostname, hostname.split(".")[0],
+             "localhost", "127.0.0.1", "[::1]"]
+    address = os.environ.get("STACKI_SERVICE_ADDRESS", "")
+    if address:
+        names.append(address.rsplit(":", 1)[0] if not address.endswith("]") else address)
+    return list(dict.fromkeys(n.lower() for n in names if n))
 
 
 def upload_dir() -> Path:
@@ -80,9 +95,43 @@ def setup(service_host: str | None = None) -> None:
     from stacki import logs
 
     logs.configure()
+    make_private(stacki_home(), settings.DATABASES["default"])
     apps.populate(settings.INSTALLED_APPS)
     ensure_initialised(service_host)
     _ready = True
+
+
+STATE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def make_private(home: Path, database: dict) -> None:
+    """STACKI_HOME 0700 and the SQLite database with its -wal and -shm 0600:
+    they hold every key hash and shadow secret. SQLite gives the files it
+    makes the database file's mode, so the database is made 0600 first.
+    An existing home left open to others is closed; one that cannot be
+    (owned by someone else) is refused."""
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if home.stat().st_mode & 0o077:
+            home.chmod(0o700)
+    except PermissionError:
+        raise Unusable(f"{home} is open to other users and cannot be made private: "
+                       f"chmod 700 {home}") from None
+    if database.get("ENGINE") != "django.db.backends.sqlite3":
+        return
+    path = Path(database["NAME"])
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in STATE_SUFFIXES:
+        state = path.with_name(path.name + suffix)
+        try:
+            if state.stat().st_mode & 0o077:
+                state.chmod(0o600)
+        except FileNotFoundError:
+            pass
+        except PermissionError:
+            raise Unusable(f"{state} is open to other users and cannot be made private: "
+                           f"chmod 600 {state}") from None
 
 
 def latest_migration() -> str:

@@ -8,11 +8,31 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 # Loggers whose lines reach the handlers: ours, and Django's request errors
 # (tracebacks of what escaped a view).
 OURS = ("stacki", "django.request")
+
+
+# Control characters (C0, DEL, C1) and Unicode's line and paragraph
+# separators: a user name or an argument holding one could forge log lines.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape(text: str) -> str:
+    """`text` with its control characters written as Python escapes (\\n, \\x1b)."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+class SafeFormatter(logging.Formatter):
+    """One record, one line: the message's control characters are escaped
+    (a traceback, added after the message, keeps its lines)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape(record.message)
+        return super().formatMessage(record)
 
 
 def configure() -> None:
@@ -34,6 +54,6 @@ def add_file(path: str) -> None:
 
 
 def _attach(handler: logging.Handler) -> None:
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(SafeFormatter(FORMAT))
     for name in OURS:
         logging.getLogger(name).addHandler(handler)

@@ -10,7 +10,13 @@ _home = home.stacki_home()
 
 SECRET_KEY = os.environ.get("STACKI_SECRET_KEY") or home.secret_key()
 DEBUG = False
-ALLOWED_HOSTS = [h for h in os.environ.get("STACKI_ALLOWED_HOSTS", "*").split(",") if h]
+# The names the web service answers to: by default the frontend's own names
+# and loopback only (a Host header is what links and credentials are made of).
+ALLOWED_HOSTS = [h for h in (os.environ.get("STACKI_ALLOWED_HOSTS") or ",".join(
+    home.own_host_names())).split(",") if h]
+# Where users reach the service, for the credentials `add api user` prints
+# (host[:port]); unset: what `stacki-ws` recorded, else the frontend's name.
+STACKI_SERVICE_ADDRESS = os.environ.get("STACKI_SERVICE_ADDRESS", "")
 
 # Users, groups and sessions are stacki.inventory's own tables, not those of
 # Django's auth and sessions apps (see stacki.inventory.models).
@@ -79,6 +85,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("STACKI_MAX_BODY", 10 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Largest file accepted by POST /stack/upload.
 STACKI_MAX_UPLOAD = int(os.environ.get("STACKI_MAX_UPLOAD", DATA_UPLOAD_MAX_MEMORY_SIZE))
+# The longest `cmd` of POST /stack (characters) and its most words: more is
+# refused (413, 400) before anything else is done with it.
+STACKI_MAX_CMD = int(os.environ.get("STACKI_MAX_CMD", 1024 * 1024))
+STACKI_MAX_WORDS = int(os.environ.get("STACKI_MAX_WORDS", 50_000))
+# Retention: audit records and uploaded files older than this many days are
+# removed (0: kept for ever); what one user may keep uploaded (bytes, 0: no limit).
+STACKI_AUDIT_DAYS = int(os.environ.get("STACKI_AUDIT_DAYS", "365"))
+STACKI_UPLOAD_DAYS = int(os.environ.get("STACKI_UPLOAD_DAYS", "30"))
+STACKI_UPLOAD_QUOTA = int(os.environ.get("STACKI_UPLOAD_QUOTA", 100 * 1024 * 1024))
 # CSRF refusals answer JSON like the rest of the web service.
 CSRF_FAILURE_VIEW = "stacki.ws.views.csrf_failure"
 

@@ -47,8 +47,11 @@ def perm_param(params: Params) -> str | None:
 
 
 def service_address(service_host: str | None) -> str:
-    """Where a new user reaches the service: the address of the current
-    request, else the one `stacki-ws` recorded, else the frontend's FQDN."""
+    """Where a new user reaches the service: the configured address
+    (STACKI_SERVICE_ADDRESS, which the web service passes as `service_host`),
+    else the one `stacki-ws` recorded, else the frontend's FQDN. Never the
+    Host header of the request: a client must not choose what the
+    credentials of others name."""
     if service_host:
         return service_host
     recorded = m.Setting.objects.filter(key=SERVICE_ADDRESS).values_list("value", flat=True)
@@ -563,9 +566,12 @@ class SyncApiSudoCommand(SudoList):
 
 # --- the short spellings of the user documentation --------------------------
 def short_spelling(command: type[Command], path: str) -> type[Command]:
+    """`command` under another path; each knows the other (the web service
+    matches its access rules on every spelling)."""
     doc = f"{command.__doc__}\n\n    Short spelling of {command.path}.\n"
+    command.short_paths = (*command.__dict__.get("short_paths", ()), path)
     return type(command.__name__.replace("Api", ""), (command,),
-                {"path": path, "__doc__": doc, "__module__": __name__})
+                {"path": path, "__doc__": doc, "__module__": __name__, "spelling_of": command})
 
 
 AddUser = short_spelling(AddApiUser, "add user")

@@ -27,7 +27,7 @@ from stacki.framework import errors
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.hostsel import all_hosts
 from stacki.framework.output import Table, report
-from stacki.inventory import models as m
+from stacki.inventory import models as m, patterns
 
 CTOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 LONG = ("attrName", "attrVal")
@@ -230,8 +230,8 @@ class ReportAttrfile(Command):
     def run(self, args: list[str], params: Params) -> Table:
         pattern = params.value("filter")
         try:
-            regex = re.compile(pattern) if pattern else None
-        except re.error as exc:
+            regex = patterns.compile_regex(pattern) if pattern else None
+        except patterns.BadPattern as exc:
             raise errors.ParamValue("filter", f"a regular expression ({exc})") from None
         stored: dict[tuple[str, int | None], dict[str, str]] = {}
         for scope, os_id, app_id, env_id, host_id, name, value in m.Attribute.objects.filter(

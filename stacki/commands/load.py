@@ -82,6 +82,8 @@ def parse(text: str) -> Any:
         before = text[start:exc.pos]
         caret = " " * len(before.lstrip()) + "^"
         raise errors.CommandError(f"syntax error\n{line.strip()}\n{caret}\n{exc}") from None
+    except RecursionError:
+        raise errors.CommandError("syntax error: the document is nested too deeply") from None
 
 
 def read_document(name: str) -> dict[str, Any]:
@@ -124,6 +126,7 @@ class Load(Command):
         if not params.flag("exec"):
             stack = stack_program()
             return Text("".join(line.shell(stack) + "\n" for line in lines))
+        self.authorize(lines)
         for line in lines:
             self.execute(line)
         return None
@@ -141,6 +144,18 @@ class Load(Command):
         if self.ctx.api:
             raise errors.CommandError("over the web service, send the document as data")
         return args[0]
+
+    def authorize(self, lines: list[Line]) -> None:
+        """Every command the document would run must be one the caller may run
+        (the web service's permission, blacklist and admin checks): checked
+        for all of them before any runs, so a refusal changes nothing."""
+        if self.ctx.refusal is None:
+            return
+        for path in dict.fromkeys(line.path for line in lines):
+            cls = registry().get(tuple(path.split()))
+            refusal = None if cls is None else self.ctx.refusal(cls)
+            if refusal:
+                raise errors.NotPermitted(refusal)
 
     def execute(self, line: Line) -> None:
         cls = registry().get(tuple(line.path.split()))

@@ -197,10 +197,13 @@ def _load_nics(hosts: Sequence[m.Host]) -> dict[int, list[Nic]]:
     return nics
 
 
-def global_attr(name: str) -> str:
-    """A global attribute's value ('' when unset)."""
-    row = m.Attribute.objects.filter(scope="global", name=name).values_list("value", flat=True)
-    return next(iter(row), "") or ""
+def global_attr(name: str, shadow: bool = True) -> str:
+    """A global attribute's value ('' when unset, or when it is a shadow
+    attribute and `shadow` is false: what a non-admin may not see)."""
+    rows = m.Attribute.objects.filter(scope="global", name=name)
+    if not shadow:
+        rows = rows.filter(shadow=False)
+    return next(iter(rows.values_list("value", flat=True)), "") or ""
 
 
 def foreign_platform() -> bool:

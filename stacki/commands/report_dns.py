@@ -137,9 +137,10 @@ def reverse_groups(served: list[DnsNetwork]) -> list[tuple[str, str, list[DnsNet
 
 # --- named.conf -----------------------------------------------------------------
 
-def _forwarders() -> str:
-    servers = global_attr("Kickstart_PublicDNSServers").strip()
-    servers = servers or global_attr("Kickstart_PrivateDNSServers").strip()
+def _forwarders(ctx: Context) -> str:
+    # Shadow values are for admins only, here as in `list attr`.
+    servers = global_attr("Kickstart_PublicDNSServers", shadow=ctx.admin).strip()
+    servers = servers or global_attr("Kickstart_PrivateDNSServers", shadow=ctx.admin).strip()
     entries = [s.strip() for s in servers.split(",") if s.strip()]
     return f"\tforwarders {{ {';'.join(entries)}; }};\n" if entries else ""
 
@@ -158,7 +159,7 @@ def named_conf(ctx: Context, os_name: str, warn_about: bool = True) -> list[str]
         zones += REVERSE.format(comment=comment, reverse=reverse, name=name)
     local = read_system_file(NAMED_LOCAL)
     values = dict(PATHS.get(os_name, PATHS["redhat"]), banner="\n".join(BANNER),
-                  acl=";".join(acl), forwarders=_forwarders(), zones=zones,
+                  acl=";".join(acl), forwarders=_forwarders(ctx), zones=zones,
                   local="" if local is None else
                   "".join(f"{line}\n" for line in ["", f"# Imported from {NAMED_LOCAL}", *local]))
     try:

@@ -28,6 +28,9 @@ class Context:
         self.service_host = service_host
         # True when stdout is a terminal (progress bars).
         self.tty = tty
+        # The web service's access check of the caller, for the commands a
+        # command runs on their behalf (`load`): the refusal's text, or None.
+        self.refusal: Callable[[type], str | None] | None = None
 
     def replace(self, **changes: object) -> "Context":
         """A copy with some fields changed."""

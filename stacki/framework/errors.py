@@ -121,5 +121,10 @@ class ReadOnlyViolation(StackError):
         super().__init__("Database Permission Denied. Admin privileges required")
 
 
+class NotPermitted(StackError):
+    """A command run on the caller's behalf (by `load`) that the caller may
+    not run themselves: the web service's refusal, word for word."""
+
+
 class AccessDenied(StackError):
     """The CLI's access table refused the command."""

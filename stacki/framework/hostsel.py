@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import functools
 import ipaddress
-import re
 import socket
 from operator import itemgetter
 from typing import Any, Iterable, Sequence
@@ -18,7 +17,7 @@ from django.db.models.functions import Lower
 
 from stacki.framework import errors
 from stacki.framework.context import Context
-from stacki.inventory import models as m
+from stacki.inventory import models as m, patterns
 from stacki.inventory.prepared import Prepared
 
 SELECTORS = {"a": "appliance", "e": "environment", "o": "os", "b": "box", "r": "rack", "g": "group"}
@@ -159,13 +158,16 @@ def _expand(ctx: Context, args: list[str]) -> list[m.Host]:
     (IP, FQDN, localhost) are looked at only when present."""
     kinds = [(_kind(arg), arg) for arg in args]
     names = [arg for kind, arg in kinds if kind == "name"]
+    # Globs are matched here, by RE2 in linear time, not by the database's
+    # regex engine (Python's re under SQLite backtracks without bound).
+    globs = [patterns.glob(arg, ignore_case=True) for kind, arg in kinds if kind == "glob"]
     query = Q(lname__in={n.lower() for n in names})
     for kind, arg in kinds:
         if kind == "selector":
             query |= _selector(*arg.split(":", 1))
-        elif kind == "glob":
-            query |= Q(name__iregex=glob_regex(arg))
     found = {h.id: h for h in instances(host_rows().alias(lname=Lower("name")).filter(query))}
+    if globs:
+        found.update({h.id: h for h in all_hosts() if any(match(h.name) for match in globs)})
     known = {h.name.lower() for h in found.values()}
     for arg in names:
         if arg.lower() not in known:
@@ -186,29 +188,6 @@ def _other_forms(arg: str) -> list[m.Host]:
     if ids:
         return all_hosts(pk__in=ids)
     raise errors.CommandError(_unknown_host_message(arg))
-
-
-def glob_regex(glob: str) -> str:
-    """A shell glob as a regular expression that SQLite (Python re) and
-    PostgreSQL read alike."""
-    out = []
-    i = 0
-    while i < len(glob):
-        c = glob[i]
-        end = glob.find("]", i + 2) if c == "[" else -1
-        if c == "*":
-            out.append(".*")
-        elif c == "?":
-            out.append(".")
-        elif end != -1:
-            body = glob[i + 1:end]
-            body = "^" + body[1:] if body.startswith("!") else body
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = end
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "^" + "".join(out) + "$"
 
 
 def _selector(prefix: str, value: str) -> Q:
@@ -345,13 +324,45 @@ def _compare(op: ast.cmpop, a: Any, b: Any) -> bool:
 
 
 
-def _where(ctx: Context, expr: str, hosts: list[m.Host]) -> list[m.Host]:
+# A `where` expression's cost is bounded: its evaluation visits each node
+# once per host, and parsing and evaluating recurse once per level.
+MAX_WHERE_LENGTH = 1024
+MAX_WHERE_NODES = 1024
+MAX_WHERE_DEPTH = 32
+
+
+def parse_where(expr: str) -> ast.Expression:
+    """The checked syntax tree of a `where` expression."""
+    if len(expr) > MAX_WHERE_LENGTH:
+        raise errors.CommandError(f"where expression longer than {MAX_WHERE_LENGTH} characters")
     try:
         tree = ast.parse(expr, mode="eval")
-        if not all(isinstance(n, _ALLOWED) for n in ast.walk(tree)):
-            raise SyntaxError(expr)
-    except SyntaxError:
+    except (SyntaxError, ValueError):
         raise errors.CommandError(f'group syntax "{expr}"') from None
+    except (RecursionError, MemoryError):
+        tree = None
+    if tree is None or not _small(tree):
+        raise errors.CommandError(f"where expression too complex: at most {MAX_WHERE_NODES} "
+                                  f"terms, {MAX_WHERE_DEPTH} levels deep")
+    if not all(isinstance(n, _ALLOWED) for n in ast.walk(tree)):
+        raise errors.CommandError(f'group syntax "{expr}"')
+    return tree
+
+
+def _small(tree: ast.AST) -> bool:
+    """Within the node and depth limits (walked without recursion)."""
+    count, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_WHERE_NODES or depth > MAX_WHERE_DEPTH:
+            return False
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return True
+
+
+def _where(ctx: Context, expr: str, hosts: list[m.Host]) -> list[m.Host]:
+    tree = parse_where(expr)
     from stacki.inventory.attrs import resolve
 
     resolved = resolve(hosts, shadow=ctx.admin)

@@ -3,22 +3,16 @@ SQL-LIKE patterns, as cli.md §5.5 describes."""
 
 from __future__ import annotations
 
-import re
 from typing import TypeVar
 
 from django.db import models
 
 from stacki.framework import errors
+from stacki.inventory.patterns import like
 
 M = TypeVar("M", bound=models.Model)
 
 ALIASES = {"os": {"centos": "redhat"}}
-
-
-def like(pattern: str) -> re.Pattern:
-    """An SQL LIKE pattern (% and _ wildcards) as a case-insensitive regex."""
-    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
-    return re.compile(f"^{regex}$", re.IGNORECASE | re.DOTALL)
 
 
 def select_objects(model: type[M], args: list[str], kind: str, *, sort: bool = False,
@@ -34,8 +28,8 @@ def select_objects(model: type[M], args: list[str], kind: str, *, sort: bool = F
     chosen: list[M] = []
     for arg in args:
         name = ALIASES.get(alias or "", {}).get(arg.lower(), arg)
-        regex = like(name)
-        found = [o for o in everything if regex.match(o.name)]
+        matches = like(name)
+        found = [o for o in everything if matches(o.name)]
         if not found:
             raise errors.ArgNotFound(arg, kind)
         chosen += [o for o in found if o not in chosen]

@@ -20,6 +20,7 @@ from stacki.framework import errors, helptext
 from stacki.framework.command import Command, Params, Resolved, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Text, render
+from stacki.inventory.patterns import BadPattern
 
 
 class Outcome:
@@ -75,6 +76,8 @@ def run_resolved(resolved: Resolved, ctx: Context) -> Outcome:
             with _transaction(cls, ctx):
                 result = cls(ctx).run(args, params)
             return Outcome(cls, args, params, result)
+        except BadPattern as exc:
+            raise errors.CommandError(str(exc)) from None
         except DatabaseError as exc:
             kind = failure_kind(exc)
             if kind == "unavailable":

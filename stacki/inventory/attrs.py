@@ -9,7 +9,6 @@ row, whatever the number of hosts, then one pass in Python.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import re
 from collections import defaultdict
@@ -21,7 +20,7 @@ from django.db.models import Q
 
 from stacki import VERSION
 from stacki.framework.command import str2bool
-from stacki.inventory import models as m
+from stacki.inventory import models as m, patterns
 from stacki.inventory.prepared import Prepared
 
 PLAIN_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_.]*$")
@@ -56,8 +55,7 @@ def name_matcher(pattern: str | None) -> Callable[[str], bool]:
         return lambda name: True
     if is_plain(pattern):
         return lambda name: name == pattern
-    regex = re.compile(fnmatch.translate(pattern))
-    return lambda name: bool(regex.match(name))
+    return patterns.glob(pattern)
 
 
 def truthy(value: Any) -> bool:

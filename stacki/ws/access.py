@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from stacki.framework import errors
-from stacki.inventory import models as m
+from stacki.inventory import models as m, patterns
 from stacki.inventory.prepared import Prepared
 
 # Commands never run over the API, admins included: they execute shell
@@ -50,10 +50,11 @@ def dotted(pattern: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> re.Pattern[str] | None:
+def _compiled(pattern: str):
+    # RE2: a stored pattern cannot make a check backtrack (stacki.inventory.patterns).
     try:
-        return re.compile(dotted(pattern))
-    except re.error:
+        return patterns.compile_regex(dotted(pattern))
+    except patterns.BadPattern:
         return None
 
 
@@ -108,6 +109,17 @@ def refused_words(words: list[str]) -> Denial | None:
     return None
 
 
+def spellings(command) -> tuple[str, ...]:
+    """The dotted paths of one command: the one it was called by, the
+    canonical one and its short spellings (`add.user`, `add.api.user`).
+    Every rule is matched on all of them, so no spelling dodges a rule
+    written for another."""
+    canonical = command.__dict__.get("spelling_of") or command
+    shorts = canonical.__dict__.get("short_paths", ())
+    return tuple(dict.fromkeys([command.dotted(), canonical.dotted(),
+                                *(dotted(p) for p in shorts)]))
+
+
 def admin_only(command) -> bool:
     """Judged on every path the command has: a short spelling (`set user
     admin`) is as admin-only as the canonical command it subclasses. A
@@ -160,16 +172,18 @@ def check(user, command, rules: Rules | None = None) -> Denial | None:
     Command class); else the refusal, in the order Stacki makes them."""
     rules = rules or Rules(user)
     path = command.dotted()
-    denial = refused(path)
-    if denial:
-        return denial
-    if any_match(rules.blacklist, path):
+    paths = spellings(command)
+    for spelling in paths:
+        denial = refused(spelling)
+        if denial:
+            return denial
+    if any(any_match(rules.blacklist, p) for p in paths):
         return Denial(403, f"Blacklisted Command: Command {path} is not permitted")
     if path in ALWAYS_ALLOWED or (user.active and (user.admin or self_service(command))):
         return None
-    if not user.active or not permitted(user, path, rules):
+    if not user.active or not any(permitted(user, p, rules) for p in paths):
         return Denial(403, f"Unauthorized Command: User {user.username} is not allowed to run {path}")
-    if admin_only(command) or any_match(rules.sudo, path):
+    if admin_only(command) or any(any_match(rules.sudo, p) for p in paths):
         return Denial(403, f'Command "{command.path}" requires Admin Privileges')
     if REFUSE_MUTATING_VERBS and command.mutates():
         return Denial(403, errors.ReadOnlyViolation().message, json=True)

@@ -19,12 +19,14 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from stacki.inventory.models import AuditRecord
+from stacki.logs import escape
 from stacki.inventory.prepared import PreparedInsert
 from stacki.ws.throttle import client_address
 
@@ -35,8 +37,41 @@ _ENDPOINT = re.compile(r"^/stack(?:/(login|logout|upload|commands|user))?/?$")
 _QUIET = ("GET /stack", "GET /stack/user")
 OUTCOMES = ("ok", "denied", "error", "failed", "throttled")
 MAX_DETAIL = 2000
+# What is kept of a call's arguments and parameters: a refused 9 MB call
+# must not cost 18 MB of database and log.
+MAX_ITEMS = 64
+MAX_VALUE = 256
 _ATTR = "stacki_audit"
 _INSERT = PreparedInsert(AuditRecord)
+
+
+def clip(value: Any) -> str:
+    # Control characters escaped: PostgreSQL stores no NUL, terminals obey ESC.
+    text = escape(str(value))
+    return text if len(text) <= MAX_VALUE else f"{text[:MAX_VALUE]}... ({len(text)} characters)"
+
+
+def capped_args(args: list[Any]) -> list[str]:
+    """At most MAX_ITEMS arguments, each at most MAX_VALUE characters."""
+    kept = [clip(a) for a in args[:MAX_ITEMS]]
+    if len(args) > MAX_ITEMS:
+        kept.append(f"... ({len(args) - MAX_ITEMS} more)")
+    return kept
+
+
+def capped_params(params: dict[str, Any]) -> dict[str, str]:
+    items = list(params.items())
+    kept = {clip(k)[:MAX_VALUE]: clip(v) for k, v in items[:MAX_ITEMS]}
+    if len(items) > MAX_ITEMS:
+        kept["..."] = f"{len(items) - MAX_ITEMS} more"
+    return kept
+
+
+def prune(days: int) -> int:
+    """Remove the records older than `days` (0: keep them); how many went."""
+    if days <= 0:
+        return 0
+    return AuditRecord.objects.filter(time__lt=timezone.now() - timedelta(days=days)).delete()[0]
 
 
 def note(request: HttpRequest, **fields: Any) -> None:
@@ -102,10 +137,11 @@ def record(request: HttpRequest, response: HttpResponse, endpoint: str, when, du
     username = user.username if user is not None else ""
     auth, key = notes.get("auth", ("", None))
     row = AuditRecord(
-        time=when, username=(username or notes.get("username", ""))[:150],
+        time=when, username=escape(username or notes.get("username", ""))[:150],
         address=client_address(request)[:64], auth=auth, key_number=key,
-        command=(notes.get("command") or endpoint)[:255], args=notes.get("args", []),
-        params=notes.get("params", {}), outcome=outcome(response.status_code),
-        detail=detail(response), status=response.status_code, duration=round(duration, 3))
+        command=(notes.get("command") or endpoint)[:255],
+        args=capped_args(notes.get("args", [])), params=capped_params(notes.get("params", {})),
+        outcome=outcome(response.status_code),
+        detail=escape(detail(response)), status=response.status_code, duration=round(duration, 3))
     # A single INSERT, in autocommit mode: a transaction of its own.
     _INSERT(row)

@@ -28,6 +28,7 @@ from django.middleware.csrf import rotate_token
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from stacki.inventory.models import User
+from stacki.logs import escape
 from stacki.ws import audit, keys, throttle
 from stacki.ws.sessions import USER_ID
 
@@ -66,11 +67,12 @@ def verify(request: HttpRequest, username: str, key: str) -> keys.Match | HttpRe
     """The throttled key check of both ways in: the match, the 429 refusal,
     or None for a wrong user name or key."""
     audit.note(request, username=username)
-    gate = throttle.Gate(username, throttle.client_address(request))
+    gate = throttle.Gate(escape(username), throttle.client_address(request))
     wait = gate.retry_after()
     if wait is not None:
         return throttle.too_many(wait)
-    match = keys.authenticate(username, key)
+    # No name or key holds a NUL, and PostgreSQL could not even look one up.
+    match = None if "\x00" in username + key else keys.authenticate(username, key)
     if match is None:
         gate.failed()
         return None

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from stacki.framework import errors
+from django.conf import settings
+
+from stacki.framework import errors, words as splitting
 from stacki.framework.command import Params, Resolved, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Table, objects
@@ -45,7 +46,11 @@ class Reply:
 
 
 class BadRequest(Exception):
-    pass
+    status = 400
+
+
+class TooLarge(BadRequest):
+    status = 413
 
 
 def parse_body(body: bytes) -> tuple[list[str], Any]:
@@ -54,10 +59,20 @@ def parse_body(body: bytes) -> tuple[list[str], Any]:
         request = json.loads(body)
     except ValueError as exc:
         raise BadRequest(f"Request body is not JSON: {exc}") from None
+    except RecursionError:
+        raise BadRequest("Request body is not JSON: nested too deeply") from None
     if not isinstance(request, dict) or not isinstance(request.get("cmd"), str):
         raise BadRequest('Request body must be a JSON object with a "cmd" string')
+    cmd = request["cmd"]
+    if len(cmd) > settings.STACKI_MAX_CMD:
+        raise TooLarge(f'"cmd" is longer than {settings.STACKI_MAX_CMD} characters')
+    if not _text(cmd) or not _text(request.get("data")):
+        raise BadRequest('"cmd" and "data" must be Unicode text without NUL characters '
+                         'or lone surrogates')
     try:
-        words = shlex.split(request["cmd"])
+        words = splitting.split(cmd, settings.STACKI_MAX_WORDS)
+    except splitting.TooManyWords as exc:
+        raise BadRequest(f'"cmd" has {exc}') from None
     except ValueError as exc:
         raise BadRequest(f"Cannot split the command: {exc}") from None
     if not words:
@@ -65,12 +80,33 @@ def parse_body(body: bytes) -> tuple[list[str], Any]:
     return words, request.get("data")
 
 
+def _text(value: Any) -> bool:
+    """False when `value` holds a string that no stored or written value can
+    hold: a lone surrogate (JSON's "\\ud800") or a NUL (PostgreSQL refuses it)."""
+    pending = [value]
+    while pending:  # not recursive: `data` may be nested a thousand deep
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
+
+
 def run(user, body: bytes, service_host: str | None) -> Reply:
     """Answer one POST /stack from an authenticated `user`."""
     try:
         words, data = parse_body(body)
     except BadRequest as exc:
-        return Reply(400, {"API Error": str(exc)})
+        return Reply(exc.status, {"API Error": str(exc)})
     try:
         resolved = resolve(words)
     except (errors.InvalidCommand, errors.PartialCommand):
@@ -84,12 +120,14 @@ def run(user, body: bytes, service_host: str | None) -> Reply:
 
 
 def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> Reply:
-    denial = access.check(user, resolved.command)
+    rules = access.Rules(user)  # the access lists, read once for this call and `load`'s
+    denial = access.check(user, resolved.command, rules)
     if denial:
         return Reply(denial.status, {"API Error": denial.body} if denial.json else denial.body,
                      text=not denial.json)
     resolved.params["output-format"] = "json"
     ctx = Context.for_api(user.username, user.admin, service_host)
+    ctx.refusal = lambda command: _refusal(user, command, rules)
     if access.self_service(resolved.command) and resolved.command.mutates():
         ctx.readonly = False  # the command keeps a non-admin to their own keys
     if data is not None:
@@ -108,12 +146,17 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
     return _execute(resolved, ctx)
 
 
+def _refusal(user, command, rules: access.Rules) -> str | None:
+    denial = access.check(user, command, rules)
+    return None if denial is None else denial.body
+
+
 def _execute(resolved: Resolved, ctx: Context) -> Reply:
     try:
         return Reply(200, output_body(run_resolved(resolved, ctx)))
     except errors.HelpShown as exc:
         return Reply(200, {"Output": exc.text})
-    except errors.ReadOnlyViolation as exc:
+    except (errors.ReadOnlyViolation, errors.NotPermitted) as exc:
         return Reply(403, {"API Error": exc.message})
     except DatabaseUnavailable as exc:
         log.error("command %s: %s", resolved.command.path, exc.message)

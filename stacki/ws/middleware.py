@@ -29,6 +29,11 @@ class KnownHost:
         return self.get_response(request)
 
 
+def body_limit() -> int:
+    """The largest body any endpoint takes."""
+    return max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.STACKI_MAX_UPLOAD + UPLOAD_SLACK)
+
+
 class BodyLimit:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

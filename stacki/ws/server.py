@@ -1,6 +1,7 @@
 """`stacki-ws`: the web service on gunicorn.
 
-    stacki-ws [--bind HOST:PORT] [--workers N] [--timeout S] [--log-file PATH]
+    stacki-ws [--bind HOST:PORT] [--workers N] [--threads N] [--read-timeout S]
+              [--timeout S] [--log-file PATH]
 
 The master initialises STACKI_HOME first (so a fresh home's credentials file
 names the address the service listens on), records that address for
@@ -23,12 +24,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="stacki-ws", description="Run the Stacki web service.")
     parser.add_argument("--bind", default=DEFAULT_BIND, help=f"HOST:PORT (default {DEFAULT_BIND})")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--threads", type=int, default=8,
+                        help="requests each worker serves at once (default 8)")
+    parser.add_argument("--read-timeout", type=float, default=30,
+                        help="seconds a client has to send a whole request (default 30)")
     parser.add_argument("--timeout", type=int, default=600,
-                        help="seconds a request may run before its worker is restarted")
+                        help="seconds a worker may stop answering gunicorn's master before "
+                             "it is restarted (default 600)")
     parser.add_argument("--log-file", help="also append the call log to this file")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.threads < 1:
+        parser.error("--threads must be at least 1")
+    if args.read_timeout <= 0:
+        parser.error("--read-timeout must be positive")
     return args
 
 
@@ -60,8 +70,22 @@ def prepare(bind: str) -> None:
     from stacki.inventory.models import Setting
 
     Setting.objects.update_or_create(key=SERVICE_ADDRESS, defaults={"value": address})
+    allow_frontend_names()
     # Workers are forked from here: they must not share this connection.
     connections.close_all()
+
+
+def allow_frontend_names() -> None:
+    """Unless STACKI_ALLOWED_HOSTS says otherwise, the service also answers to
+    the frontend's FQDN (what `add api user` prints); the workers forked from
+    here inherit the list."""
+    if os.environ.get("STACKI_ALLOWED_HOSTS"):
+        return
+    from django.conf import settings
+
+    from stacki.commands.api import frontend_fqdn
+
+    settings.ALLOWED_HOSTS = list(dict.fromkeys([*settings.ALLOWED_HOSTS, frontend_fqdn().lower()]))
 
 
 def _fail(message: str) -> int:
@@ -91,10 +115,16 @@ def main(argv: list[str] | None = None) -> int:
 
     from gunicorn.app.base import BaseApplication
 
+    from stacki.ws import slowclients
+
+    slowclients.READ_TIMEOUT = args.read_timeout
+
     class Service(BaseApplication):
         def load_config(self) -> None:
             options: dict[str, Any] = {
                 "bind": [args.bind], "workers": args.workers, "timeout": args.timeout,
+                "worker_class": "stacki.ws.slowclients.ReadDeadlineWorker",
+                "threads": args.threads,
                 "graceful_timeout": 30, "proc_name": "stacki-ws", "errorlog": "-",
                 # gunicorn 27's control socket would put a directory in $HOME.
                 "control_socket_disable": True,
@@ -104,9 +134,10 @@ def main(argv: list[str] | None = None) -> int:
                     self.cfg.set(key, value)
 
         def load(self):
+            from stacki.ws.middleware import body_limit
             from stacki.ws.wsgi import application
 
-            return application
+            return slowclients.read_whole_body(application, body_limit)
 
     Service().run()
     return 0

@@ -1,7 +1,12 @@
 """Login throttling: after STACKI_LOGIN_FAILURES failed logins (form or Basic)
-for one user name, or from one address, within STACKI_LOGIN_WINDOW seconds,
-further attempts for that name or from that address are answered 429 with a
-Retry-After until enough failures have aged out of the window.
+for one user name from one address, or from one address whatever the names,
+within STACKI_LOGIN_WINDOW seconds, further attempts for that name from that
+address, or from that address, are answered 429 with a Retry-After until
+enough failures have aged out of the window.
+
+A lock never reaches beyond the address the failures came from: wrong keys
+sent from elsewhere cannot lock a user (an admin included) out of their own
+machine. `remove api lock` lifts a lock before its time.
 
 The failures are rows in the database, so every server sharing it counts
 the same; a refused attempt is not checked and not counted (it costs no
@@ -22,8 +27,15 @@ from django.utils import timezone
 
 from stacki.inventory.models import LoginFailure
 
-USER, ADDRESS = "user", "address"
+PAIR, ADDRESS = "pair", "address"
 MAX_SUBJECT = 255
+MAX_NAME = 150
+
+
+def pair(username: str, address: str) -> str:
+    """The subject of a (user name, address) pair: `name@address` (an
+    address has no `@`, so the last one separates them)."""
+    return f"{username[:MAX_NAME]}@{address}"[:MAX_SUBJECT]
 
 
 def client_address(request: HttpRequest) -> str:
@@ -54,12 +66,12 @@ class Gate:
     now: datetime = field(default_factory=lambda: timezone.now())
 
     def __post_init__(self) -> None:
-        self.username = self.username[:MAX_SUBJECT]
+        self.pair = pair(self.username, self.address)
         self.limit, self.window = limits()
-        self.times: dict[str, list[datetime]] = {USER: [], ADDRESS: []}
+        self.times: dict[str, list[datetime]] = {PAIR: [], ADDRESS: []}
         if self.limit <= 0:
             return
-        subjects = Q(kind=USER, subject=self.username) | Q(kind=ADDRESS, subject=self.address)
+        subjects = Q(kind=PAIR, subject=self.pair) | Q(kind=ADDRESS, subject=self.address)
         for kind, when in (LoginFailure.objects.filter(subjects, time__gt=self.now - self.window)
                            .order_by("time").values_list("kind", "time")):
             self.times[kind].append(when)
@@ -80,13 +92,40 @@ class Gate:
         # Old failures go as new ones come: the table holds one window at most.
         LoginFailure.objects.filter(time__lte=self.now - self.window).delete()
         LoginFailure.objects.bulk_create([
-            LoginFailure(kind=USER, subject=self.username, time=self.now),
+            LoginFailure(kind=PAIR, subject=self.pair, time=self.now),
             LoginFailure(kind=ADDRESS, subject=self.address, time=self.now)])
 
     def succeeded(self) -> None:
-        """A user who gets in starts afresh (the address's count stays)."""
-        if self.times[USER]:
-            LoginFailure.objects.filter(kind=USER, subject=self.username).delete()
+        """A user who gets in starts afresh from there (the address's count stays)."""
+        if self.times[PAIR]:
+            LoginFailure.objects.filter(kind=PAIR, subject=self.pair).delete()
+
+
+def locks(now: datetime | None = None) -> list[tuple[str, str, int, datetime]]:
+    """The locks in force: (user name or "", address, failures, until), by address."""
+    limit, window = limits()
+    if limit <= 0:
+        return []
+    now = now or timezone.now()
+    times: dict[tuple[str, str], list[datetime]] = {}
+    for kind, subject, when in (LoginFailure.objects.filter(time__gt=now - window)
+                                .order_by("time").values_list("kind", "subject", "time")):
+        key = tuple(subject.rsplit("@", 1)) if kind == PAIR else ("", subject)
+        times.setdefault(key, []).append(when)
+    return sorted((user, address, len(t), t[len(t) - limit] + window)
+                  for (user, address), t in times.items() if len(t) >= limit)
+
+
+def lift(usernames: list[str], address: str | None) -> int:
+    """Forget the failures of these users (from `address`, else from
+    anywhere) and, given an address, those of the address itself."""
+    doomed = Q(pk__in=[])
+    for name in usernames:
+        doomed |= (Q(kind=PAIR, subject=pair(name, address)) if address is not None
+                   else Q(kind=PAIR, subject__startswith=f"{name[:MAX_NAME]}@"))
+    if address is not None and not usernames:
+        doomed |= Q(kind=ADDRESS, subject=address) | Q(kind=PAIR, subject__endswith=f"@{address}")
+    return LoginFailure.objects.filter(doomed).delete()[0]
 
 
 def too_many(retry_after: int) -> HttpResponse:

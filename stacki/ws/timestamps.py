@@ -32,11 +32,12 @@ def parse(value: str, param: str, future: bool = False) -> datetime:
             now = dj_timezone.now()
             return now + delta if future else now - delta
         moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # In UTC, as stored and shown: 9999-12-31T23:59-01:00 is past year 9999.
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise errors.ParamValue(param, EXPECTED) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 def parse_future(value: str, param: str) -> datetime:

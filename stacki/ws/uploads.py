@@ -13,6 +13,7 @@ import json
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,23 @@ def user_dir(username: str) -> Path:
     path = root / _UNSAFE.sub("_", username)
     path.mkdir(exist_ok=True, mode=0o700)
     return path
+
+
+def prune(username: str, days: int) -> None:
+    """Remove the user's uploads older than `days` (0: keep them)."""
+    if days <= 0:
+        return
+    oldest = time.time() - days * 86400
+    for entry in os.scandir(user_dir(username)):
+        if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < oldest:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+
+
+def usage(username: str) -> int:
+    """Bytes the user's uploads take."""
+    return sum(e.stat().st_size for e in os.scandir(user_dir(username))
+               if e.is_file(follow_symlinks=False))
 
 
 def safe_name(client_name: str | None) -> str:

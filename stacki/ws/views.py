@@ -58,10 +58,10 @@ def stack(request: HttpRequest) -> HttpResponse:
         body = request.body
     except RequestDataTooBig:
         return too_large()
-    reply = dispatch.run(request.user, body, request.get_host())
+    reply = dispatch.run(request.user, body, settings.STACKI_SERVICE_ADDRESS or None)
     audit.note(request, command=reply.path, args=reply.args, params=redact(reply.params))
     log_call(request, f"command={reply.path or '-'}", reply.status, started,
-             args=reply.args, params=redact(reply.params))
+             args=audit.capped_args(reply.args), params=audit.capped_params(redact(reply.params)))
     response = HttpResponse(reply.content(), status=reply.status, content_type="application/json")
     # Logged just now (a bug's traceback too, by dispatch): without this, Django
     # would add "Internal Server Error" for every command's ordinary error.
@@ -80,6 +80,8 @@ def login(request: HttpRequest) -> HttpResponse:
                  (time.perf_counter() - started) * 1000)
         return json_response({"login": "False"}, 401) if match is None else match
     authentication.login(request, match)
+    # Logins are rare and cost a password hash anyway: the retention runs here.
+    audit.prune(settings.STACKI_AUDIT_DAYS)
     log_call(request, "login", 200, started)
     return json_response({"login": "True"})
 
@@ -109,12 +111,24 @@ def upload(request: HttpRequest) -> HttpResponse:
         response = json_response({"API Error": 'No file in the "csvFile" field'}, 400)
     elif upload.size > settings.STACKI_MAX_UPLOAD:
         response = too_large()
+    elif over_quota(request.user.username, upload.size):
+        response = json_response({"API Error": (
+            f"Upload quota of {settings.STACKI_UPLOAD_QUOTA} bytes reached; uploads are "
+            f"removed after {settings.STACKI_UPLOAD_DAYS} days")}, 413)
     else:
         path = uploads.store(request.user.username, upload.name, upload.chunks())
         text = path.read_bytes().decode("utf-8", errors="replace")
         response = json_response({"csv": text, "name": path.name, "dir": str(path)})
     log_call(request, "upload", response.status_code, started)
     return response
+
+
+def over_quota(username: str, size: int) -> bool:
+    """Whether `size` more bytes would pass the user's quota (once expired
+    uploads are gone)."""
+    uploads.prune(username, settings.STACKI_UPLOAD_DAYS)
+    quota = settings.STACKI_UPLOAD_QUOTA
+    return quota > 0 and uploads.usage(username) + size > quota
 
 
 def too_large() -> HttpResponse:

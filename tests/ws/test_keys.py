@@ -118,7 +118,7 @@ def test_a_non_admin_rotates_their_own_key(make_user):
     rotated = api.run("set api user key greg comment=rotated")
     assert rotated.status_code == 200
     [row] = body(rotated)
-    assert (row["username"], row["hostname"], row["id"]) == ("greg", "testserver", 3)
+    assert (row["username"], row["hostname"], row["id"]) == ("greg", "frontend-0-0", 3)
     # The old keys, and the session opened with one, are done.
     assert (api.run("list host").status_code, body(api.run("list host"))) == NOT_LOGGED_IN
     for old in (key, second):

@@ -3,6 +3,7 @@ window, then 429 with Retry-After until the window passes."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from stacki.inventory.models import AuditRecord, LoginFailure
 from stacki.ws import throttle
 from tests.ws.basicauth import basic_run, http_run, own_server
+from tests.conftest import Result
 from tests.ws.conftest import Api, body
 
 TOO_MANY = "Too many failed logins; try again in {} seconds"
@@ -52,16 +54,27 @@ def refused(response, seconds: int | None = None) -> bool:
     return seconds is None or wait == seconds
 
 
-def test_failures_for_one_user_then_429(make_user):
+def test_failures_for_one_user_from_one_address_then_429(make_user):
     key = make_user("greg")
     for _ in range(3):
         assert form_login("greg", "wrong", "10.0.0.1").status_code == 401
-    assert refused(form_login("greg", key, "10.0.0.2"), 60)
-    assert refused(basic_run("greg", key, "list host", REMOTE_ADDR="10.0.0.3"))
-    # Other users are not affected, from anywhere.
+    assert refused(form_login("greg", key, "10.0.0.1"), 60)
+    assert refused(basic_run("greg", key, "list host", REMOTE_ADDR="10.0.0.1"))
+    # The right key from another address still gets in: wrong keys sent from
+    # one place never lock a user (an admin included) out everywhere.
+    assert form_login("greg", key, "10.0.0.2").status_code == 200
+    assert basic_run("greg", key, "list host", REMOTE_ADDR="10.0.0.3").status_code == 200
+    # Other users are not affected, from anywhere else.
     make_user("fred")
     assert form_login("fred", "key-of-fred", "10.0.0.5").status_code == 200
     assert basic_run("fred", "key-of-fred", "list host").status_code == 200
+
+
+def test_failures_for_one_user_from_many_addresses_lock_none(make_user):
+    key = make_user("admin2", admin=True)
+    for step in range(10):
+        assert form_login("admin2", "wrong", f"10.3.0.{step}").status_code == 401
+    assert form_login("admin2", key, "10.3.1.1").status_code == 200
 
 
 def test_failures_from_one_address_then_429(make_user):
@@ -75,15 +88,15 @@ def test_failures_from_one_address_then_429(make_user):
 def test_basic_and_form_failures_count_together(make_user):
     make_user("greg")
     form_login("greg", "wrong", "10.0.0.1")
-    basic_run("greg", "wrong", "list host", REMOTE_ADDR="10.0.0.2")
-    form_login("greg", "wrong", "10.0.0.3")
-    assert refused(basic_run("greg", "key-of-greg", "list host", REMOTE_ADDR="10.0.0.4"))
+    basic_run("greg", "wrong", "list host", REMOTE_ADDR="10.0.0.1")
+    form_login("greg", "wrong", "10.0.0.1")
+    assert refused(basic_run("greg", "key-of-greg", "list host", REMOTE_ADDR="10.0.0.1"))
 
 
 def test_throttling_releases_after_the_window(make_user, clock):
     make_user("greg")
     for step in range(3):
-        form_login("greg", "wrong", f"10.0.0.{step}")
+        form_login("greg", "wrong")
         clock(10)
     # The first failure leaves the window 60 s after it happened.
     assert refused(form_login("greg", "key-of-greg"), 30)
@@ -103,14 +116,13 @@ def test_refused_attempts_are_not_checked_nor_counted(make_user, clock):
     assert LoginFailure.objects.count() == 6
 
 
-def test_a_success_clears_the_user_count(make_user):
+def test_a_success_clears_the_count_of_its_user_and_address(make_user):
     make_user("greg")
-    for _ in range(2):
-        form_login("greg", "wrong", "10.0.0.1")
-    assert form_login("greg", "key-of-greg", "10.0.0.2").status_code == 200
-    for _ in range(2):
-        assert form_login("greg", "wrong", "10.0.0.3").status_code == 401
-    assert form_login("greg", "key-of-greg", "10.0.0.4").status_code == 200
+    for address in ("10.0.0.1", "10.0.0.1", "10.0.0.2"):
+        form_login("greg", "wrong", address)
+    assert form_login("greg", "key-of-greg", "10.0.0.1").status_code == 200
+    assert sorted(LoginFailure.objects.filter(kind=throttle.PAIR)
+                  .values_list("subject", flat=True)) == ["greg@10.0.0.2"]
 
 
 def test_unknown_users_are_throttled_like_known_ones(make_user):
@@ -118,8 +130,8 @@ def test_unknown_users_are_throttled_like_known_ones(make_user):
         if name == "greg":
             make_user("greg")
         for step in range(3):
-            assert form_login(name, "wrong", f"10.1.{step}.1").status_code == 401
-        assert refused(form_login(name, "wrong", "10.2.0.1"), 60)
+            assert form_login(name, "wrong", f"10.1.{len(name)}.1").status_code == 401
+        assert refused(form_login(name, "wrong", f"10.1.{len(name)}.1"), 60)
 
 
 def test_old_failures_are_pruned(make_user, clock):
@@ -128,7 +140,7 @@ def test_old_failures_are_pruned(make_user, clock):
     clock(61)
     form_login("fred", "wrong")
     assert sorted(LoginFailure.objects.values_list("subject", flat=True)) == [
-        "127.0.0.1", "fred"]
+        "127.0.0.1", "fred@127.0.0.1"]
 
 
 def test_a_limit_of_zero_turns_throttling_off(make_user, settings):
@@ -204,3 +216,34 @@ def test_throttling_over_http(server):
     assert response.json() == {"API Error": TOO_MANY.format(wait)}
     time.sleep(wait)
     assert http_run(server, "admin", admin["key"], "list host").status_code == 200
+
+
+# --- list api lock / remove api lock -----------------------------------------
+def test_list_and_remove_api_lock(make_user, stack):
+    key = make_user("greg")
+    for _ in range(3):
+        form_login("greg", "wrong", "10.0.0.1")
+    for name in ("a", "b", "c"):
+        form_login(name, "wrong", "10.0.0.9")
+    r = stack("list", "api", "lock", "output-format=json")
+    rows = [(row["user"], row["address"], row["failures"]) for row in json.loads(r.out)]
+    assert rows == [(None, "10.0.0.1", 3), (None, "10.0.0.9", 3), ("greg", "10.0.0.1", 3)]
+    assert refused(form_login("greg", key, "10.0.0.1"))
+    assert stack("remove", "api", "lock", "greg") == Result(0, "", "")
+    # greg's own lock is lifted, but 10.0.0.1 still made 3 failures.
+    assert refused(form_login("greg", key, "10.0.0.1"))
+    assert stack("remove", "api", "lock", "address=10.0.0.1") == Result(0, "", "")
+    assert form_login("greg", key, "10.0.0.1").status_code == 200
+    assert refused(form_login("greg", key, "10.0.0.9"))
+    r = stack("remove", "api", "lock")
+    assert (r.rc, r.err) == (255, 'error - "user" argument is required\n'
+                                  "[user ...] [address=string]\n")
+
+
+def test_api_locks_are_admin_only_over_the_api(login_as):
+    api = login_as("greg", perms=("list.api.lock", "remove.api.lock"))
+    for cmd in ("list api lock", "remove api lock greg"):
+        response = api.run(cmd)
+        assert response.status_code == 403
+        assert response.content.decode() == f'Command "{cmd.removesuffix(" greg")}" requires Admin Privileges'
+    assert body(login_as("boss", admin=True).run("list api lock")) == {}

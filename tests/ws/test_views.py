@@ -200,12 +200,17 @@ def test_no_output_is_an_empty_object(login_as):
     assert (response.status_code, body(response)) == (200, {})
 
 
-def test_add_api_user_over_the_api_names_the_service_address(login_as):
-    response = login_as("boss", admin=True).run("add api user greg")
-    [created] = body(response)
+def test_add_api_user_over_the_api_names_the_service_address(login_as, settings):
+    # The configured address, never the request's Host header (issue 12).
+    api = login_as("boss", admin=True)
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    [created] = body(api.post(json.dumps({"cmd": "add api user greg"}), HTTP_HOST="evil.example"))
     assert created["username"] == "greg"
-    assert created["hostname"] == "testserver"
+    assert created["hostname"] == "frontend-0-0"
     assert len(created["key"]) >= 43
+    settings.STACKI_SERVICE_ADDRESS = "stacki.example.com:8443"
+    [created] = body(api.post(json.dumps({"cmd": "add api user fred"}), HTTP_HOST="evil.example"))
+    assert created["hostname"] == "stacki.example.com:8443"
 
 
 # --- failures ----------------------------------------------------------------
