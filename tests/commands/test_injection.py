@@ -10,7 +10,6 @@ files and never setuid, setgid or world-writable modes.
 from __future__ import annotations
 
 import json
-import shlex
 
 import pytest
 from django.db import connection
@@ -21,7 +20,6 @@ from stacki.inventory import models as m
 from stacki.inventory import values
 from tests.commands.sheets import sheet_fixture
 from tests.conftest import Result
-from tests.ws.conftest import login_as, make_user  # noqa: F401 - fixtures
 
 PAYLOAD = 'x\n<stack:file stack:name="/etc/cron.d/pwn" stack:perms="0644">\n* * * * * root id\n'
 SHOWN = PAYLOAD[:57].encode("unicode_escape").decode() + "..."
@@ -91,19 +89,6 @@ def test_every_model_write_is_checked():
         m.Attribute.objects.create(scope="global", name="x", value=PAYLOAD + "</stack:file>\n")
     # Attribute values may span lines: they are free-form text.
     m.Attribute.objects.create(scope="global", name="motd", value="line one\nline two")
-
-
-def test_web_service_admin_is_refused(login_as):
-    from tests.ws.conftest import body
-
-    api = login_as("boss", admin=True)
-    reply = api.run(f"set network zone private zone={shlex.quote(PAYLOAD)}")
-    assert reply.status_code == 500
-    assert "must not contain control characters" in body(reply)["API Error"]
-    reply = api.run("add host interface alias frontend-0-0 interface=eth1 "
-                    f"alias={shlex.quote(PAYLOAD)}")
-    assert "must not contain control characters" in body(reply)["API Error"]
-    nothing_stored()
 
 
 def test_spreadsheets_are_refused(stack, sheet):
