@@ -77,6 +77,12 @@ def _string_end(text: str, start: int) -> int:
 
 def parse(text: str) -> Any:
     try:
+        # What `dump` prints is strict JSON: read it as such before scanning
+        # a document character by character for comments and trailing commas.
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    try:
         return json.loads(blank_extras(text))
     except json.JSONDecodeError as exc:
         start = text.rfind("\n", 0, exc.pos) + 1
