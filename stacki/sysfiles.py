@@ -320,7 +320,7 @@ class ServiceManager:
 
     def apply(self, service: Service, running: bool, progress: Callable[[str], None]) -> None:
         """Make the service (re)started and enabled, or stopped and disabled."""
-        if home.sysroot().resolve() != Path("/"):
+        if not home.real_system():
             return  # the files went elsewhere: the live service does not read them
         if self.which(service.program) is None:
             progress(f"{service.label} is not installed: not {'restarted' if running else 'stopped'}")
