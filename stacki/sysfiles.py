@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from stacki import home
+from stacki import home, privileged
 from stacki.framework import errors
 
 OPEN = re.compile(r"^\s*<stack:file\b(?P<attrs>[^>]*)>\s*$")
@@ -164,9 +164,15 @@ def write(blocks: Sequence[FileBlock], root: Path | None = None,
     that exists and that no sync wrote before is first copied beside itself
     (`hosts.stacki-orig`), once.
     """
-    root = home.sysroot() if root is None else root
     if allowed is not None:
         entitled(blocks, allowed)
+    if root is None and privileged.configured():
+        try:
+            privileged.write(blocks)
+        except privileged.Refused as exc:
+            raise errors.CommandError(str(exc)) from None
+        return [home.system_path(block.name) for block in blocks]
+    root = home.sysroot() if root is None else root
     plans = _plan(blocks, root)
     written = _written(root)
     plan = None
@@ -320,6 +326,12 @@ class ServiceManager:
 
     def apply(self, service: Service, running: bool, progress: Callable[[str], None]) -> None:
         """Make the service (re)started and enabled, or stopped and disabled."""
+        if privileged.configured():
+            try:
+                privileged.apply(service.label, running, progress)
+            except privileged.Refused as exc:
+                progress(f"{service.label}: {exc}")
+            return
         if not home.real_system():
             return  # the files went elsewhere: the live service does not read them
         if self.which(service.program) is None:
