@@ -177,8 +177,8 @@ def ensure_initialised(service_host: str | None = None) -> None:
                 Setting.objects.create(key="initialised", value="1")
             Setting.objects.update_or_create(key="schema", defaults={"value": latest_migration()})
         if not initialised:
-            write_credentials([{"username": "admin",
-                                "hostname": service_host or DEFAULT_SERVICE_HOST, "key": key}])
+            write_credentials([{"username": "admin", **service_location(service_host),
+                                "key": key}])
 
 
 def frontend_nic() -> "defaults.Nic":
@@ -198,6 +198,18 @@ def frontend_nic() -> "defaults.Nic":
                          f" it gets the seeded address {defaults.FRONTEND_IP}\n")
         return defaults.SEEDED
     return nic
+
+
+def service_location(service_host: str | None = None) -> dict[str, str]:
+    """Where the admin's first credentials say the service is: STACKI_SERVICE_URL
+    (its public URL, e.g. behind nginx), else the address the initialising
+    `stacki-ws` listens on, else `./scripts/serve`'s default."""
+    url = os.environ.get("STACKI_SERVICE_URL")
+    if url:
+        from urllib.parse import urlsplit
+
+        return {"hostname": urlsplit(url).netloc or url, "url": url}
+    return {"hostname": service_host or DEFAULT_SERVICE_HOST}
 
 
 class Unusable(Exception):

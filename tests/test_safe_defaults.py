@@ -130,3 +130,17 @@ def test_the_real_frontends_network_and_attributes(tmp_path):
             attrs["Kickstart_PrivateNetmaskCIDR"], attrs["Kickstart_PrivateGateway"],
             attrs["Kickstart_PrivateEthernet"]) == (
         "10.5.0.7", "10.5.0.0", "16", "10.5.0.1", "52:54:00:ab:cd:ef")
+
+
+def test_first_use_credentials_name_the_configured_service_url(tmp_path):
+    import json
+
+    env = dict(os.environ, STACKI_HOME=str(tmp_path / "home"), HOME=str(tmp_path),
+               STACKI_SYSROOT=str(tmp_path / "root"), STACKI_FRONTEND_NAME="fe",
+               STACKI_SERVICE_URL="https://stacki.example.com/stack")
+    env.pop("STACKI_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "stacki.cli", "list", "host"], env=env, check=True,
+                   capture_output=True, stdin=subprocess.DEVNULL)
+    [cred] = json.loads((tmp_path / "stacki-ws.cred").read_text())
+    assert (cred["hostname"], cred["url"]) == ("stacki.example.com",
+                                               "https://stacki.example.com/stack")
