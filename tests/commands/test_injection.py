@@ -17,7 +17,6 @@ from django.db import connection
 from stacki import sysfiles
 from stacki.commands import report_common, sync
 from stacki.inventory import models as m
-from stacki.inventory import values
 from tests.commands.sheets import sheet_fixture
 from tests.conftest import Result
 
@@ -74,6 +73,8 @@ def test_grammars_of_zones_aliases_devices_and_network_names(stack):
 
 def test_every_model_write_is_checked():
     """save(), bulk_create, bulk_update and update() all refuse the value."""
+    from stacki.inventory import values
+
     host = m.Host.objects.get(name="frontend-0-0")
     nic = host.interfaces.get()
     with pytest.raises(values.BadValue):

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 
-from stacki.commands import load_hosts
 from stacki.inventory import models as m
 from tests.conftest import Result, subprocess_env
 
@@ -98,6 +97,8 @@ def test_a_partial_document_adds_and_keeps_the_rest(stack, tmp_path):
 
 
 def test_hosts_the_bulk_loader_is_not_sure_of_go_through_commands(stack, tmp_path, monkeypatch):
+    from stacki.commands import load_hosts
+
     calls = []
     original = load_hosts.HostLoader.plan
 
