@@ -197,8 +197,14 @@ def install() -> None:
 
     if getattr(QuerySet.update, "_checks_values", False):
         return
-    pre_save.connect(lambda sender, instance, **kw: check_instance(instance),
-                     weak=False, dispatch_uid="stacki.inventory.values")
+    def checked_save(sender: Any, instance: Any, update_fields: Any = None, **kw: Any) -> None:
+        # save(update_fields=...) writes only those: an old value elsewhere in
+        # the row does not stand in the way of correcting another field.
+        only = None if update_fields is None else set(update_fields) | {
+            f"{name}_id" for name in update_fields}
+        check_instance(instance, only)
+
+    pre_save.connect(checked_save, weak=False, dispatch_uid="stacki.inventory.values")
     bulk_create, bulk_update, update = QuerySet.bulk_create, QuerySet.bulk_update, QuerySet.update
 
     def checked_bulk_create(self: QuerySet, objs: Iterable[Any], *args: Any, **kwargs: Any) -> Any:

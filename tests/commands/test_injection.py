@@ -168,3 +168,14 @@ def test_setuid_setgid_and_world_writable_modes_are_refused(stack, sysroot, monk
     (sysroot.parent / "r.txt").write_text(report)
     r = stack("report", "script", f"file={sysroot.parent / 'r.txt'}")
     assert r.rc == 255 and "are refused" in r.err
+
+
+def test_a_bad_old_value_can_be_corrected(stack):
+    """Only the values being written are checked: a line break stored by an
+    older version does not block the command that replaces it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {m.Host._meta.db_table} SET comment = %s WHERE name = %s",
+                       ["a\nb", "frontend-0-0"])
+    assert stack("set", "host", "rack", "frontend-0-0", "rack=1") == Result(0, "", "")
+    assert stack("set", "host", "comment", "frontend-0-0", "comment=fixed") == Result(0, "", "")
+    assert m.Host.objects.get(name="frontend-0-0").comment == "fixed"
