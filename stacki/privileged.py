@@ -122,8 +122,11 @@ def handle(request: dict) -> dict:
         if "files" in request:
             blocks = []
             for entry in request["files"]:
-                perms = entry.get("perms")
-                header = f'stack:name="{entry["name"]}"' + (
+                name, perms = entry["name"], entry.get("perms")
+                if not isinstance(name, str) or not name.isprintable() or '"' in name:
+                    raise Refused("file names must be plain paths")
+                # Parsed as a tag: one check of paths and modes for every writer.
+                header = f'stack:name="{name}"' + (
                     f' stack:perms="{perms:o}"' if isinstance(perms, int) else "")
                 block = sysfiles.parse([f"<stack:file {header}>", "</stack:file>"])[0]
                 if not all(isinstance(line, str) and "\n" not in line for line in entry["lines"]):
