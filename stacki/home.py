@@ -10,6 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stacki.inventory import defaults
 
 
 def stacki_home() -> Path:
@@ -17,7 +21,16 @@ def stacki_home() -> Path:
 
 
 def sysroot() -> Path:
-    return Path(os.environ.get("STACKI_SYSROOT") or "/")
+    """Where generated system files go. By default a preview tree inside
+    STACKI_HOME: writing the machine's own /etc is the deliberate choice
+    STACKI_SYSROOT=/ (a real frontend)."""
+    value = os.environ.get("STACKI_SYSROOT")
+    return Path(value) if value else stacki_home() / "sysroot"
+
+
+def real_system() -> bool:
+    """Whether the files go to this machine's own root (STACKI_SYSROOT=/)."""
+    return sysroot().resolve() == Path("/")
 
 
 def system_path(path: str) -> Path:
@@ -208,13 +221,44 @@ def ensure_initialised(service_host: str | None = None) -> None:
 
         with transaction.atomic():
             if not initialised:
-                defaults.load(defaults.native_os(sysroot()), frontend_name())
+                defaults.load(defaults.native_os(sysroot()), frontend_name(), frontend_nic())
                 key = create_admin()
                 Setting.objects.create(key="initialised", value="1")
             Setting.objects.update_or_create(key="schema", defaults={"value": latest_migration()})
         if not initialised:
-            write_credentials([{"username": "admin",
-                                "hostname": service_host or DEFAULT_SERVICE_HOST, "key": key}])
+            write_credentials([{"username": "admin", **service_location(service_host),
+                                "key": key}])
+
+
+def frontend_nic() -> "defaults.Nic":
+    """The frontend's private interface at first use: this machine's own on a
+    real frontend (STACKI_SYSROOT=/), else the seeded 192.168.0.2."""
+    import sys
+
+    from stacki.inventory import defaults
+
+    if not real_system():
+        return defaults.SEEDED
+    from stacki import localnet
+
+    nic = localnet.frontend_nic()
+    if nic is None:
+        sys.stderr.write("no IPv4 interface found for the frontend (set STACKI_FRONTEND_INTERFACE):"
+                         f" it gets the seeded address {defaults.FRONTEND_IP}\n")
+        return defaults.SEEDED
+    return nic
+
+
+def service_location(service_host: str | None = None) -> dict[str, str]:
+    """Where the admin's first credentials say the service is: STACKI_SERVICE_URL
+    (its public URL, e.g. behind nginx), else the address the initialising
+    `stacki-ws` listens on, else `./scripts/serve`'s default."""
+    url = os.environ.get("STACKI_SERVICE_URL")
+    if url:
+        from urllib.parse import urlsplit
+
+        return {"hostname": urlsplit(url).netloc or url, "url": url}
+    return {"hostname": service_host or DEFAULT_SERVICE_HOST}
 
 
 class Unusable(Exception):

@@ -25,13 +25,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from stacki import home
+from stacki import home, privileged
 from stacki.framework import errors
 
 OPEN = re.compile(r"^\s*<stack:file\b(?P<attrs>[^>]*)>\s*$")
 CLOSE = re.compile(r"^\s*</stack:file>\s*$")
 ATTR = re.compile(r"""stack:(?P<key>[\w-]+)\s*=\s*(?P<q>["'])(?P<value>.*?)(?P=q)""")
 DEFAULT_PERMS = 0o644
+# Modes a generated file may never get: setuid, setgid, world-writable.
+FORBIDDEN_PERMS = 0o4000 | 0o2000 | 0o0002
+# The copy of a file that stacki replaced without having written it.
+ORIGINAL = ".stacki-orig"
+# The files (real paths) this sysroot's syncs have written: kept in the
+# sysroot itself, so that whoever may write the files also keeps the list.
+WRITTEN = "var/lib/stacki/written"
 
 
 @dataclass
@@ -60,6 +67,10 @@ def _header(attrs: str) -> FileBlock:
         except ValueError:
             raise errors.CommandError(
                 f'stack:file "{name}" has invalid perms "{values["perms"]}"') from None
+        if perms & ~0o7777 or perms & FORBIDDEN_PERMS:
+            raise errors.CommandError(
+                f'stack:file "{name}" perms "{values["perms"]}" are refused '
+                "(setuid, setgid and world-writable files are never written)")
     return FileBlock(str(path), perms=perms, append=values.get("mode") == "append")
 
 
@@ -137,14 +148,39 @@ def _stage(plan: _Pending) -> None:
         os.fsync(f.fileno())
 
 
-def write(blocks: Sequence[FileBlock], root: Path | None = None) -> list[Path]:
-    """Write the blocks under `root` (default STACKI_SYSROOT); all files or none."""
+def entitled(blocks: Sequence[FileBlock], allowed: Sequence[str]) -> None:
+    """Refuse any block whose path matches none of `allowed` (absolute globs;
+    `*` does not cross a `/`)."""
+    for block in blocks:
+        if not any(PurePosixPath(block.name).match(pattern) for pattern in allowed):
+            raise errors.CommandError(f"refusing to write {block.name}: not a file of this sync")
+
+
+def write(blocks: Sequence[FileBlock], root: Path | None = None,
+          allowed: Sequence[str] | None = None) -> list[Path]:
+    """Write the blocks under `root` (default STACKI_SYSROOT); all files or none.
+
+    With `allowed`, only those paths may be written (see `entitled`). A file
+    that exists and that no sync wrote before is first copied beside itself
+    (`hosts.stacki-orig`), once.
+    """
+    if allowed is not None:
+        entitled(blocks, allowed)
+    if root is None and privileged.configured():
+        try:
+            privileged.write(blocks)
+        except privileged.Refused as exc:
+            raise errors.CommandError(str(exc)) from None
+        return [home.system_path(block.name) for block in blocks]
     root = home.sysroot() if root is None else root
     plans = _plan(blocks, root)
+    written = _written(root)
     plan = None
     try:
         for plan in plans:
             _stage(plan)
+        for plan in plans:
+            _keep_original(plan.target, root, written)
         for plan in plans:
             os.replace(plan.temp, plan.target)
             plan.temp = None
@@ -155,7 +191,49 @@ def write(blocks: Sequence[FileBlock], root: Path | None = None) -> list[Path]:
             if plan.temp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(plan.temp)
+    _record(root, written, [plan.target for plan in plans])
     return [plan.target for plan in plans]
+
+
+def _real(target: Path, root: Path) -> str:
+    return "/" + str(target.relative_to(root))
+
+
+def _written(root: Path) -> set[str]:
+    try:
+        return set((root / WRITTEN).read_text().splitlines())
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+
+
+def _keep_original(target: Path, root: Path, written: set[str]) -> None:
+    """Copy a file stacki did not write to `<name>.stacki-orig`, unless one exists."""
+    if _real(target, root) in written or not target.is_file():
+        return
+    original = target.with_name(target.name + ORIGINAL)
+    try:
+        fd = os.open(original, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                     target.stat().st_mode & 0o777)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as f:
+        f.write(target.read_bytes())
+
+
+def _record(root: Path, written: set[str], targets: Sequence[Path]) -> None:
+    new = {_real(t, root) for t in targets} - written
+    if not new:
+        return
+    path = root / WRITTEN
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".written.")
+        with os.fdopen(fd, "w") as f:
+            f.write("".join(f"{name}\n" for name in sorted(written | new)))
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise errors.CommandError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def read_system_file(path: str) -> list[str] | None:
@@ -248,7 +326,13 @@ class ServiceManager:
 
     def apply(self, service: Service, running: bool, progress: Callable[[str], None]) -> None:
         """Make the service (re)started and enabled, or stopped and disabled."""
-        if home.sysroot().resolve() != Path("/"):
+        if privileged.configured():
+            try:
+                privileged.apply(service.label, running, progress)
+            except privileged.Refused as exc:
+                progress(f"{service.label}: {exc}")
+            return
+        if not home.real_system():
             return  # the files went elsewhere: the live service does not read them
         if self.which(service.program) is None:
             progress(f"{service.label} is not installed: not {'restarted' if running else 'stopped'}")

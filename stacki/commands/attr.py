@@ -28,6 +28,7 @@ class AttrWriter(ScopedCommand):
     """What set, add and remove attr share: one path for every scope."""
 
     overwrite: ClassVar[bool] = True
+    multiline = frozenset({"value"})
 
     def store(self, args: list[str], params: Params, value: str | None = None) -> None:
         self.wrapper_needs_target(args)
@@ -214,6 +215,7 @@ class SetAttrDoc(Command):
     """
 
     path = "set attr doc"
+    multiline = frozenset({"doc"})
     params = (
         Param("attr", optional=False, help="Name of the attribute."),
         Param("doc", optional=False, help="The documentation text; empty removes it."),

@@ -329,6 +329,7 @@ class SetHostMetadata(SetHostField):
     """
 
     path = "set host metadata"
+    multiline = frozenset({"metadata"})
     field = "metadata"
     allow_empty = True
     field_help = "Any text, e.g. JSON."

@@ -47,6 +47,7 @@ class AddHostKey(Command):
 
     path = "add host key"
     args = ONE_HOST
+    multiline = frozenset({"key"})
     params = (Param("key", help="The public key (several lines are kept)."),
               Param("file", help="A file holding the public key."))
     examples = (Example("add host key backend-0-0 file=/tmp/backend-0-0.pub",

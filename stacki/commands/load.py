@@ -11,12 +11,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
-from stacki.commands.load_script import Line, script
+from stacki.commands import load_restore
+from stacki.commands.load_hosts import BY_COMMAND, HostLoader
+from stacki.commands.load_script import Line, host_lines, key_lines, parts, scoped, script
 from stacki.framework import errors
-from stacki.framework.command import Command, Example, Param, Params, registry
-from stacki.framework.output import Text
+from stacki.framework.command import Command, Example, Param, Params, check_input, registry
+from stacki.framework.output import Table, Text
+from stacki.framework.runner import checked_run, failure_kind
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,12 @@ def _string_end(text: str, start: int) -> int:
 
 def parse(text: str) -> Any:
     try:
+        # What `dump` prints is strict JSON: read it as such before scanning
+        # a document character by character for comments and trailing commas.
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    try:
         return json.loads(blank_extras(text))
     except json.JSONDecodeError as exc:
         start = text.rfind("\n", 0, exc.pos) + 1
@@ -104,7 +113,12 @@ class Load(Command):
     commands that load it are printed as a shell script (one command per
     line) and nothing changes: `stack load cluster.json | sh` applies it.
     With exec=true the commands run here instead; one that fails (for
-    instance because the object exists) is skipped.
+    instance because the object exists) is skipped, and the commands that
+    were not applied are listed with their errors. A whole dump (every
+    section `dump` prints) describes the entire cluster: loaded with
+    exec=true, it replaces the configuration here, built-in boot actions,
+    appliances, OSes, networks and the rest included; API users it names keep
+    their keys, and shadow attributes stay.
     """
 
     path = "load"
@@ -120,16 +134,35 @@ class Load(Command):
     )
     related = ("dump",)
 
-    def run(self, args: list[str], params: Params) -> Text | None:
+    def run(self, args: list[str], params: Params) -> Text | Table | None:
         document = read_document(self.source(args, params))
-        lines = script(document)
         if not params.flag("exec"):
             stack = stack_program()
-            return Text("".join(line.shell(stack) + "\n" for line in lines))
-        self.authorize(lines)
-        for line in lines:
-            self.execute(line)
-        return None
+            return Text("".join(line.shell(stack) + "\n" for line in script(document)))
+        self.authorize(script(document))
+        whole = load_restore.is_whole(document)
+        kept = load_restore.clear(document) if whole else frozenset()
+        before, hosts, after = parts(document, skip_users=kept)
+        if whole:
+            load_restore.direct(document)
+            before, after = (
+                [line for line in lines if line.path not in load_restore.DIRECT]
+                for lines in (before, after))
+        failed = [f for line in before if (f := self.execute(line))]
+        # Hosts the bulk loader is sure of are written at once; the others,
+        # and the keys, firewall rules, routes and storage of every host, by commands.
+        others = HostLoader().load(hosts)
+        for host in hosts:
+            name = str(host["name"])
+            lines = host_lines(host) if any(host is o for o in others) else \
+                [*key_lines(host, name), *scoped(host, "host", name, BY_COMMAND)]
+            failed += [f for line in lines if (f := self.execute(line))]
+        failed += [f for line in after if (f := self.execute(line))]
+        if whole:
+            load_restore.finish(document, kept)
+        if not failed:
+            return None
+        return Table(["command", "error"], failed)
 
     def source(self, args: list[str], params: Params) -> str:
         # Over the web service the document arrives as the private file `file=`
@@ -157,13 +190,23 @@ class Load(Command):
             if refusal:
                 raise errors.NotPermitted(refusal)
 
-    def execute(self, line: Line) -> None:
+    def execute(self, line: Line) -> tuple[str, str] | None:
+        """Run one command of the document; (command, error) when it was not applied."""
         cls = registry().get(tuple(line.path.split()))
         if cls is None:
-            return
+            return line.shell("stack"), "no such command here"
         args = [" ".join(line.args)] if line.args else []
+        params = Params(line.given())
         try:
             with transaction.atomic():
-                cls(self.ctx).run(args, Params(line.given()))
-        except Exception as exc:  # noqa: BLE001 - `exec` skips a command that fails, as documented
+                check_input(cls, args, params)
+                checked_run(cls, self.ctx, args, params)
+        except errors.StackError as exc:
             log.debug("load: skipped %s: %s", line.path, exc)
+            return line.shell("stack"), str(exc)
+        except DatabaseError as exc:
+            if failure_kind(exc) is not None:
+                raise  # unreachable or a race: the whole load runs again
+            log.debug("load: skipped %s: %s", line.path, exc)
+            return line.shell("stack"), str(exc).strip().splitlines()[0]
+        return None

@@ -57,6 +57,16 @@ def required(entry: dict[str, Any], section: str, key: str = "name") -> str:
 
 
 def script(document: dict[str, Any]) -> list[Line]:
+    before, hosts, after = parts(document)
+    return before + [line for host in hosts for line in host_lines(host)] + after
+
+
+def parts(document: dict[str, Any], skip_users: frozenset[str] = frozenset()
+          ) -> tuple[list[Line], list[dict[str, Any]], list[Line]]:
+    """The commands before the hosts, the hosts, the commands after them.
+
+    API users named in `skip_users` exist already: only their perms are added.
+    """
     lines: list[Line] = []
     lines += [Line("set access", [], [("command", a.get("command")), ("group", a.get("group"))])
               for a in items(document, "access")]
@@ -78,11 +88,12 @@ def script(document: dict[str, Any]) -> list[Line]:
         name = required(environment, "environment")
         lines.append(Line("add environment", [name]))
         lines += scoped(environment, "environment", name)
-    lines += [Line("add group", [g]) for g in names(document, "group")]
-    for host in items(document, "host"):
-        lines += list(host_lines(host))
-    lines += api(document.get("api") or {})
-    return lines
+    groups = names(document, "group")
+    lines += [Line("add group", [g]) for g in groups]
+    hosts = items(document, "host")
+    for host in hosts:
+        required(host, "host")
+    return lines, hosts, api(document.get("api") or {}, frozenset(groups), skip_users)
 
 
 def networks(document: dict[str, Any]) -> list[Line]:
@@ -177,12 +188,17 @@ def host_lines(host: dict[str, Any]) -> Iterator[Line]:
         for alias in names(nic, "alias"):
             yield Line("add host interface alias", [name],
                        [("interface", nic.get("interface")), ("alias", alias)])
-    for key in names(host, "key"):
-        yield Line("add host key", [name], [("key", key)])
+    yield from key_lines(host, name)
     yield from scoped(host, "host", name)
 
 
-def api(section: dict[str, Any]) -> list[Line]:
+def key_lines(host: dict[str, Any], name: str) -> Iterator[Line]:
+    for key in names(host, "key"):
+        yield Line("add host key", [name], [("key", key)])
+
+
+def api(section: dict[str, Any], groups: frozenset[str] = frozenset(),
+        skip_users: frozenset[str] = frozenset()) -> list[Line]:
     if not isinstance(section, dict):
         raise errors.CommandError('"api" section must be an object')
     lines = [Line("add api sudo command", [], [("command", c)]) for c in names(section, "sudo")]
@@ -190,11 +206,13 @@ def api(section: dict[str, Any]) -> list[Line]:
               for c in names(section, "blacklist")]
     for group in items(section, "group"):
         name = required(group, "group")
-        lines.append(Line("add api group", [name]))
+        if name not in groups:  # `add group` made it already: the same groups
+            lines.append(Line("add api group", [name]))
         lines += [Line("add api group perms", [name], [("perm", p)]) for p in names(group, "perm")]
     for user in items(section, "user"):
         name = required(user, "user")
-        lines.append(Line("add api user", [name], [
-            ("admin", user.get("admin")), ("group", ",".join(names(user, "group")) or None)]))
+        if name not in skip_users:
+            lines.append(Line("add api user", [name], [
+                ("admin", user.get("admin")), ("group", ",".join(names(user, "group")) or None)]))
         lines += [Line("add api user perms", [name], [("perm", p)]) for p in names(user, "perm")]
     return lines

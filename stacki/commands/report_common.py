@@ -7,6 +7,7 @@ A snapshot costs a fixed handful of queries however many hosts it holds.
 from __future__ import annotations
 
 import ipaddress
+import re
 import shlex
 import socket
 import syslog
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache, cached_property
 from typing import Any
 
+from stacki.framework import errors
 from stacki.framework.context import Context
 from stacki.framework.hostsel import all_hosts, localhost
 from stacki.framework.output import Table
@@ -27,15 +29,24 @@ BANNER = [
     "# Contents written by Stacki.",
     "# ",
 ]
-CLOSE = "</stack:file>"
+
+
+class Tag(str):
+    """A `<stack:file>` tag line made by a generator: the only lines of report
+    output allowed to open or close a file block (see `sealed`)."""
+
+
+CLOSE = Tag("</stack:file>")
+# Where a value's text could be taken for a tag by `report script` or `sync`.
+FILE_TAG = re.compile(r"stack:file", re.IGNORECASE)
 NIC_FIELDS = ("id", "host_id", "device", "mac", "ip", "name", "network_id", "vlan", "options",
               "channel", "default")
 # Platforms where the frontend's own /etc/hosts and resolv.conf belong to someone else.
 FOREIGN_PLATFORMS = ("docker", "aws")
 
 
-def opening(name: str, perms: str | None = None) -> str:
-    return f'<stack:file stack:name="{name}"' + (f' stack:perms="{perms}"' if perms else "") + ">"
+def opening(name: str, perms: str | None = None) -> Tag:
+    return Tag(f'<stack:file stack:name="{name}"' + (f' stack:perms="{perms}"' if perms else "") + ">")
 
 
 def stack_file(name: str, lines: Iterable[str], perms: str | None = None) -> list[str]:
@@ -44,12 +55,35 @@ def stack_file(name: str, lines: Iterable[str], perms: str | None = None) -> lis
 
 def text_lines(rows: Iterable[str]) -> list[str]:
     """Rows that may hold line breaks, joined the way Stacki printed them, as lines."""
-    return "\n".join(rows).split("\n")
+    return [part for row in rows for part in ((row,) if isinstance(row, Tag) else row.split("\n"))]
+
+
+def sealed(lines: Iterable[str]) -> list[str]:
+    """Report output whose file blocks only the generator opened and closed.
+
+    Values are checked when stored, but a file's lines also come from older
+    databases and from `.local` files: a content line that holds a line break
+    or the text "stack:file" could start a block of its own (any path, any
+    mode) once `report script` or `sync` reads the output, so it is refused.
+    """
+    lines = list(lines)
+    current = ""
+    for line in lines:
+        if isinstance(line, Tag):
+            current = line
+        elif "\n" in line or "\r" in line or FILE_TAG.search(line):
+            shown = line.encode("unicode_escape").decode("ascii")[:80]
+            raise errors.CommandError(
+                f'refusing to write a line that could open or close a file block '
+                f'(in {current or "the report"}): "{shown}"')
+    return lines
 
 
 def host_report(pairs: Iterable[tuple[str, str]]) -> Table:
     """Report-style output whose lines belong to hosts (the owner column)."""
-    return Table(None, [tuple(p) for p in pairs], trim_owner=True, show_header=False)
+    rows = [tuple(p) for p in pairs]
+    sealed(line for _, line in rows)
+    return Table(None, rows, trim_owner=True, show_header=False)
 
 
 def warn(ctx: Context, text: str) -> None:

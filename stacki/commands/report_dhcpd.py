@@ -16,6 +16,7 @@ from stacki.commands.report_common import (
     in_network,
     ip_network,
     opening,
+    sealed,
     text_lines,
     warn,
 )
@@ -245,4 +246,4 @@ class ReportDhcpd(Command):
     related = ("sync dhcpd", "report script")
 
     def run(self, args: list[str], params: Params) -> Table:
-        return report(report_dhcpd(self.ctx, Cluster()))
+        return report(sealed(report_dhcpd(self.ctx, Cluster())))

@@ -19,6 +19,7 @@ from stacki.commands.report_common import (
     ip_network,
     local_frontend,
     opening,
+    sealed,
     stack_file,
     warn,
 )
@@ -183,7 +184,7 @@ class ReportNamed(Command):
     related = ("report zones", "sync dns")
 
     def run(self, args: list[str], params: Params) -> Table:
-        return report(named_conf(self.ctx, frontend_os(local_frontend())))
+        return report(sealed(named_conf(self.ctx, frontend_os(local_frontend()))))
 
 
 # --- zone files -----------------------------------------------------------------
@@ -275,5 +276,5 @@ class ReportZones(Command):
         cluster = Cluster()
         served = served_networks(self.ctx)
         collect_records(self.ctx, cluster, served)
-        return report(zone_files(self.ctx, cluster, served))
+        return report(sealed(zone_files(self.ctx, cluster, served)))
 

@@ -11,6 +11,7 @@ from stacki.commands.report_common import (
     CLOSE,
     Cluster,
     Nic,
+    Tag,
     host_report,
     stack_file,
     warn,
@@ -366,11 +367,11 @@ def sles_file(cluster: Cluster, nic: Nic, nics: list[Nic], bare: bool) -> list[s
     device = nic.device or ""
     if len(device.split(":")) == 2:
         body = sles_virtual(cluster, nic)
-        opening = (f'<stack:file stack:mode="append" '
-                   f'stack:name="/etc/sysconfig/network/ifcfg-{device.split(":")[0]}">')
+        opening = Tag(f'<stack:file stack:mode="append" '
+                      f'stack:name="/etc/sysconfig/network/ifcfg-{device.split(":")[0]}">')
     else:
         body = sles_ifcfg(cluster, nic, nics)
-        opening = f'<stack:file stack:name="/etc/sysconfig/network/ifcfg-{device}">'
+        opening = Tag(f'<stack:file stack:name="/etc/sysconfig/network/ifcfg-{device}">')
     body += ["", ""]
     return body if bare else [opening, *body, CLOSE]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stacki.commands.report_common import BANNER, CLOSE, Cluster, Nic, opening, warn
+from stacki.commands.report_common import BANNER, CLOSE, Cluster, Nic, opening, sealed, warn
 from stacki.framework.command import Command, Example, Params
 from stacki.framework.context import Context
 from stacki.framework.output import Table, report
@@ -85,4 +85,4 @@ class ReportHost(Command):
     related = ("sync host", "report script")
 
     def run(self, args: list[str], params: Params) -> Table:
-        return report(etc_hosts(self.ctx, Cluster()))
+        return report(sealed(etc_hosts(self.ctx, Cluster())))

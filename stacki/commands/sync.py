@@ -10,9 +10,16 @@ from __future__ import annotations
 import re
 
 from stacki import sysfiles
-from stacki.commands.report_common import Cluster, foreign_platform, frontend_os, stack_file
-from stacki.commands.report_dhcpd import DHCPD_CONF, HostDeclarations, report_dhcpd
-from stacki.commands.report_dns import collect_records, named_conf, served_networks, zone_files
+from stacki.commands.report_common import Cluster, foreign_platform, frontend_os, sealed, stack_file
+from stacki.commands.report_dhcpd import DHCPD_CONF, SYSCONFIG, HostDeclarations, report_dhcpd
+from stacki.commands.report_dns import (
+    NAMED_CONF,
+    PATHS,
+    collect_records,
+    named_conf,
+    served_networks,
+    zone_files,
+)
 from stacki.commands.report_host_files import Resolver
 from stacki.commands.report_hosts import etc_hosts
 from stacki.framework.command import Arg, Command, Example, Params
@@ -24,7 +31,13 @@ MAC_LINE = re.compile(r"^\s*hardware ethernet\s+(?P<mac>\S+);$")
 
 class SyncCommand(Command):
     """A sync of files generated from the whole cluster; `sync config` runs
-    several of them over one snapshot of it."""
+    several of them over one snapshot of it.
+
+    `files` is the fixed set of paths the sync may write (globs): whatever a
+    stored value might make the report say, nothing else is written.
+    """
+
+    files: tuple[str, ...] = ()
 
     def run(self, args: list[str], params: Params) -> None:
         self.sync(Cluster())
@@ -33,13 +46,14 @@ class SyncCommand(Command):
         raise NotImplementedError
 
     def write(self, lines: list[str]) -> None:
-        sysfiles.write(sysfiles.parse(lines))
+        sysfiles.write(sysfiles.parse(sealed(lines)), allowed=self.files)
 
 
 class SyncHost(SyncCommand):
     """Write /etc/hosts (report host) under STACKI_SYSROOT."""
 
     path = "sync host"
+    files = ("/etc/hosts",)
     examples = (Example("sync host", "Rewrites /etc/hosts from the database."),)
     related = ("report host", "sync config")
 
@@ -112,6 +126,7 @@ class SyncDhcpd(SyncCommand):
     """
 
     path = "sync dhcpd"
+    files = (DHCPD_CONF, SYSCONFIG)
     args = (Arg("host", optional=True, repeat=True,
                 help="Only update the declarations of these hosts."),)
     examples = (
@@ -152,6 +167,10 @@ class SyncDns(SyncCommand):
     stop it."""
 
     path = "sync dns"
+    files = (NAMED_CONF, "/etc/resolv.conf",
+             *(f"{p['directory']}/{name}" for p in PATHS.values()
+               for name in ("*.domain", "*.domain.local", "reverse.*.domain",
+                                  "reverse.*.domain.local")))
     examples = (Example("sync dns", "Rewrites named.conf and the zone files, restarts named."),)
     related = ("report named", "report zones", "sync config")
 

@@ -112,6 +112,9 @@ class Command:
     related: ClassVar[tuple[str, ...]] = ()
     # Verbatim commands print text as is and ignore output-format.
     verbatim: ClassVar[bool] = False
+    # Parameters whose values may span lines (free-form text such as attribute
+    # values); every other value of a changing command is a single line.
+    multiline: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -259,6 +262,20 @@ class Resolved:
         self.command = command
         self.args = [] if args is None else args
         self.params = Params() if params is None else params
+
+
+def check_input(command: type[Command], args: list[str], params: Params) -> None:
+    """The words of a command that changes the database hold no control
+    characters (line breaks only in its `multiline` parameters)."""
+    if not command.mutates():
+        return
+    from stacki.inventory import values
+
+    try:
+        values.check_words(args)
+        values.check_params(params, command.multiline)
+    except values.BadValue as exc:
+        raise errors.CommandError(str(exc)) from None
 
 
 def split_words(words: list[str]) -> tuple[list[str], Params]:

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
 from stacki.framework import errors, helptext
-from stacki.framework.command import Command, Params, Resolved, resolve
+from stacki.framework.command import Command, Params, Resolved, check_input, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Text, render
 from stacki.inventory.patterns import BadPattern
@@ -71,10 +71,11 @@ def run_resolved(resolved: Resolved, ctx: Context) -> Outcome:
     cls, args, params = resolved.command, resolved.args, resolved.params
     if args and args[0] == "help":
         raise errors.HelpShown(helptext.command_help(cls, params.get("format")))
+    check_input(cls, args, params)
     for attempt in range(RETRIES + 1):
         try:
             with _transaction(cls, ctx):
-                result = cls(ctx).run(args, params)
+                result = checked_run(cls, ctx, args, params)
             return Outcome(cls, args, params, result)
         except BadPattern as exc:
             raise errors.CommandError(str(exc)) from None
@@ -123,6 +124,16 @@ def failure_kind(exc: BaseException) -> str | None:
     return "race" if any(t in text for t in SQLITE_RACES) else None
 
 
+def checked_run(cls: type[Command], ctx: Context, args: list[str], params: Params) -> Any:
+    """Run a command; a value the inventory refuses to store is the command's error."""
+    from stacki.inventory.values import BadValue
+
+    try:
+        return cls(ctx).run(args, params)
+    except BadValue as exc:
+        raise errors.CommandError(str(exc)) from None
+
+
 def run_subcommand(ctx: Context, words: Sequence[str] | str) -> Any:
     """Run a command from inside another (same transaction, same caller)."""
     if isinstance(words, str):
@@ -130,7 +141,8 @@ def run_subcommand(ctx: Context, words: Sequence[str] | str) -> Any:
 
         words = shlex.split(words)
     resolved = resolve(list(words))
-    return resolved.command(ctx).run(resolved.args, resolved.params)
+    check_input(resolved.command, resolved.args, resolved.params)
+    return checked_run(resolved.command, ctx, resolved.args, resolved.params)
 
 
 def is_readonly_violation(exc: BaseException) -> bool:

@@ -5,3 +5,8 @@ class InventoryConfig(AppConfig):
     name = "stacki.inventory"
     label = "inventory"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from stacki.inventory import values
+
+        values.install()

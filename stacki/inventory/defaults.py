@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import NamedTuple
 
 from stacki.inventory import models as m
 
@@ -55,6 +57,24 @@ FRONTEND_MAC = "52:54:00:00:00:02"
 FRONTEND_DEVICE = "eth1"
 
 
+class Nic(NamedTuple):
+    """The frontend's interface on the private network."""
+
+    device: str = FRONTEND_DEVICE
+    ip: str = FRONTEND_IP
+    mask: str = "255.255.255.0"
+    mac: str = FRONTEND_MAC
+    gateway: str = ""
+
+    @property
+    def network(self) -> ipaddress.IPv4Network:
+        return ipaddress.IPv4Network(f"{self.ip}/{self.mask}", strict=False)
+
+
+# A home made for a preview tree (STACKI_SYSROOT not /) gets this seeded one.
+SEEDED = Nic()
+
+
 def native_os(sysroot: Path) -> str:
     """The frontend's OS, read from release markers as Stacki does."""
     etc = sysroot / "etc"
@@ -63,10 +83,10 @@ def native_os(sysroot: Path) -> str:
     return "redhat"
 
 
-def install_bootactions(native: str) -> list[tuple[str, str, str, str]]:
+def install_bootactions(native: str, ip: str = FRONTEND_IP) -> list[tuple[str, str, str, str]]:
     kernel = f"vmlinuz-5.7.0-{native}7-x86_64"
     ramdisk = f"initrd.img-5.7.0-{native}7-x86_64"
-    head = (f"ip=bootif:dhcp inst.ks=https://{FRONTEND_IP}/install/sbin/profile.cgi "
+    head = (f"ip=bootif:dhcp inst.ks=https://{ip}/install/sbin/profile.cgi "
             "inst.geoloc=0 inst.noverifyssl")
     tail = "ramdisk_size=300000"
     return [
@@ -78,23 +98,24 @@ def install_bootactions(native: str) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def global_attrs(native: str, frontend: str) -> dict[str, str]:
+def global_attrs(native: str, frontend: str, nic: Nic = SEEDED) -> dict[str, str]:
+    net = nic.network
     attrs = {
         "Info_FQDN": frontend,
         "Kickstart_Keyboard": "us",
         "Kickstart_Lang": "en_US",
         "Kickstart_Langsupport": "en_US",
-        "Kickstart_PrivateAddress": FRONTEND_IP,
+        "Kickstart_PrivateAddress": nic.ip,
         "Kickstart_PrivateDNSDomain": "",
-        "Kickstart_PrivateDNSServers": FRONTEND_IP,
-        "Kickstart_PrivateEthernet": FRONTEND_MAC,
-        "Kickstart_PrivateGateway": "",
+        "Kickstart_PrivateDNSServers": nic.ip,
+        "Kickstart_PrivateEthernet": nic.mac,
+        "Kickstart_PrivateGateway": nic.gateway,
         "Kickstart_PrivateHostname": frontend,
-        "Kickstart_PrivateInterface": FRONTEND_DEVICE,
-        "Kickstart_PrivateKickstartHost": FRONTEND_IP,
-        "Kickstart_PrivateNetmask": "255.255.255.0",
-        "Kickstart_PrivateNetmaskCIDR": "24",
-        "Kickstart_PrivateNetwork": "192.168.0.0",
+        "Kickstart_PrivateInterface": nic.device,
+        "Kickstart_PrivateKickstartHost": nic.ip,
+        "Kickstart_PrivateNetmask": str(net.netmask),
+        "Kickstart_PrivateNetmaskCIDR": str(net.prefixlen),
+        "Kickstart_PrivateNetwork": str(net.network_address),
         "Kickstart_PublicNTPHost": "pool.ntp.org",
         "Kickstart_Timezone": "UTC",
         "sync.ssh.authkey": "True",
@@ -111,8 +132,12 @@ def global_attrs(native: str, frontend: str) -> dict[str, str]:
     return attrs
 
 
-def load(native: str, frontend: str) -> None:
-    """Insert the default data; the caller holds the initialisation lock."""
+def load(native: str, frontend: str, nic: Nic = SEEDED) -> None:
+    """Insert the default data; the caller holds the initialisation lock.
+
+    `nic` is the frontend's interface on the private network: on a real
+    frontend the machine's own, else a seeded one.
+    """
     oses = {name: m.OS.objects.create(name=name) for name in OSES}
     boxes = {name: m.Box.objects.create(name=name, os=oses[native]) for name in ("frontend", "default")}
     attrs = []
@@ -123,7 +148,7 @@ def load(native: str, frontend: str) -> None:
         attrs += [m.Attribute(scope="appliance", appliance=appliance, name=k, value=v)
                   for k, v in app_attrs.items()]
     attrs += [m.Attribute(scope="global", name=k, value=v)
-              for k, v in global_attrs(native, frontend).items()]
+              for k, v in global_attrs(native, frontend, nic).items()]
     attrs.append(m.Attribute(scope="global", name="Kickstart_PrivateRootPassword",
                              value="*", shadow=True))
 
@@ -131,13 +156,14 @@ def load(native: str, frontend: str) -> None:
         bootname = m.BootName.objects.create(name=name, type="os")
         m.BootAction.objects.create(bootname=bootname, os=None, kernel=kernel,
                                     ramdisk=ramdisk, args=args)
-    for name, kernel, ramdisk, args in install_bootactions(native):
+    for name, kernel, ramdisk, args in install_bootactions(native, nic.ip):
         bootname = m.BootName.objects.create(name=name, type="install")
         m.BootAction.objects.create(bootname=bootname, os=oses[native], kernel=kernel,
                                     ramdisk=ramdisk, args=args)
 
-    private = m.Network.objects.create(name="private", address="192.168.0.0",
-                                       mask="255.255.255.0", gateway="", mtu=None, zone="",
+    private = m.Network.objects.create(name="private", address=str(nic.network.network_address),
+                                       mask=str(nic.network.netmask), gateway=nic.gateway,
+                                       mtu=None, zone="",
                                        dns=False, pxe=True)
     m.Route.objects.bulk_create([
         m.Route(scope="global", address="224.0.0.0", netmask="255.255.255.0", subnet=private),
@@ -157,8 +183,8 @@ def load(native: str, frontend: str) -> None:
     host = m.Host.objects.create(name=frontend, appliance=appliances["frontend"],
                                  box=boxes["frontend"], rack="0", rank="0", osaction="default",
                                  installaction="default", boot="os")
-    m.Interface.objects.create(host=host, device=FRONTEND_DEVICE, mac=FRONTEND_MAC,
-                               ip=FRONTEND_IP, name=frontend, network=private, default=True)
+    m.Interface.objects.create(host=host, device=nic.device, mac=nic.mac or None,
+                               ip=nic.ip, name=frontend, network=private, default=True)
     if native != "sles":
         attrs.append(m.Attribute(scope="host", host=host, name="roll_install_on_the_fly",
                                  value="true", shadow=True))

@@ -219,7 +219,11 @@ def test_load_exec_runs_and_skips_failures(stack, document):
                   "interface": [{"interface": "eth0", "network": "lab", "ip": "10.1.0.9",
                                  "default": True}]}],
     }))
-    assert stack("load", path, "exec=true") == Result(0, "", "")
+    # What was not applied is listed, with the reason.
+    assert stack("load", path, "exec=true") == Result(0, (
+        "COMMAND                                                            ERROR\n"
+        'stack "add network" private address=192.168.0.0 mask=255.255.255.0 '
+        'network "private" exists\n'), "")
     assert m.Network.objects.filter(name="lab").exists()
     host = m.Host.objects.get(name="backend-0-0")
     assert host.comment == "loaded"

@@ -30,8 +30,8 @@ def ids(host):
     (("frontend-0-0", "key=a", "file=b"), '"file" parameter cannot be given with "key"', ADD_USAGE),
     (("frontend-0-0", "file=/nonexistent/key.pub"), 'file "/nonexistent/key.pub" does not exist',
      None),
-    (("frontend-0-0", "key=a\x07b"), '"key" parameter must not contain control characters',
-     ADD_USAGE),
+    (("frontend-0-0", "key=a\x07b"),
+     '"key" parameter "a\\x07b" must not contain control characters', None),
     (("nohost", "key=a"), 'cannot resolve host "nohost"', None),
 ])
 def test_add_errors(stack, backend, words, text, usage):

@@ -77,12 +77,22 @@ def test_usage_lines(path, usage):
     (("arrayid=test", "raidlevel=0", "slot=2"), '"arrayid" parameter must be an integer'),
     (("arrayid=-1", "raidlevel=0", "slot=2"), '"arrayid" parameter must be >= 1'),
     (("arrayid=global", "raidlevel=0", "slot=2"), '"arrayid" parameter is "global" with no hotspares'),
-    (("arrayid=1", "raidlevel=0", "slot=2", "options=a\tb"),
-     '"options" parameter must not contain control characters'),
 ])
 def test_add_controller_errors(stack, words, message):
     error(stack("add", "storage", "controller", *words), message, ADD_C)
     assert m.StorageController.objects.count() == 1
+
+
+@pytest.mark.parametrize("words, message", [
+    (("controller", "arrayid=1", "raidlevel=0", "slot=2", "options=a\tb"),
+     '"options" parameter "a\\tb" must not contain control characters'),
+    (("partition", "device=sd\na", "size=1024"),
+     '"device" parameter "sd\\na" must not contain control characters'),
+])
+def test_control_characters_are_refused(stack, words, message):
+    before = (m.StorageController.objects.count(), m.StoragePartition.objects.count())
+    assert stack("add", "storage", *words) == Result(255, "", f"error - {message}\n")
+    assert (m.StorageController.objects.count(), m.StoragePartition.objects.count()) == before
 
 
 def test_fresh_controllers(stack):
@@ -163,7 +173,6 @@ def test_remove_controller(stack):
     (("device=sda", "size=-1"), '"size" parameter must be >= 0'),
     (("device=sda", "size=1024", "partid=foo"), '"partid" parameter must be an integer'),
     (("device=sda", "size=1024", "partid=-1"), '"partid" parameter must be >= 0'),
-    (("device=sd\na", "size=1024"), '"device" parameter must not contain control characters'),
 ])
 def test_add_partition_errors(stack, words, message):
     error(stack("add", "storage", "partition", *words), message, ADD_P)

@@ -45,7 +45,9 @@ def sync(stack, *words):
 
 
 def files(root):
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    """The generated files under root (not the list of them that syncs keep)."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if p.is_file() and p != root / sysfiles.WRITTEN)
 
 
 def report_files(stack, *words):

@@ -200,7 +200,7 @@ def test_wsclient_loads_a_local_document(server, tmp_path):
     """`wsclient load FILE exec=true` sends the JSON document as data."""
     assert server.stack("add", "host", "backend-0-3").returncode == 0
     document = tmp_path / "hosts.json"
-    document.write_text(server.stack("dump", "host").stdout)
+    document.write_text(server.stack("dump", "host", "backend-0-3").stdout)
     assert server.stack("remove", "host", "backend-0-3").returncode == 0
     cred = write_creds(server, tmp_path)
     r = server.wsclient("-f", cred, "load", str(document), "exec=true")

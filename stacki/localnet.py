@@ -1,0 +1,56 @@
+"""This machine's own network interface, for the first use on a real frontend.
+
+When STACKI_SYSROOT is / the database describes this machine: its frontend
+host gets the address, mask and MAC of the interface on the private network
+(STACKI_FRONTEND_INTERFACE, else the one holding the default route) instead of
+the seeded 192.168.0.2, as `report siteattr` reads them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stacki.inventory.defaults import Nic
+
+
+def default_route_device(route_table: str) -> str | None:
+    """The device of the IPv4 default route in /proc/net/route's text."""
+    for row in route_table.splitlines()[1:]:
+        fields = row.split()
+        if len(fields) > 2 and fields[1] == "00000000":
+            return fields[0]
+    return None
+
+
+def chosen_device() -> str | None:
+    if os.environ.get("STACKI_FRONTEND_INTERFACE"):
+        return os.environ["STACKI_FRONTEND_INTERFACE"]
+    try:
+        return default_route_device(Path("/proc/net/route").read_text())
+    except OSError:
+        return None
+
+
+def frontend_nic(device: str | None = None) -> Nic | None:
+    """The interface's facts, or None when it has no IPv4 address (the seeded
+    values are used then, and a warning says so)."""
+    from stacki.commands.report_misc import local_nic
+    from stacki.framework.errors import StackError
+    from stacki.inventory.defaults import Nic
+
+    device = device or chosen_device()
+    if device is None:
+        return None
+    try:
+        facts = local_nic(device)
+    except (StackError, OSError):
+        return None
+    network = ipaddress.IPv4Network(f"{facts['ip']}/{facts['mask']}", strict=False)
+    gateway = facts["gateway"]
+    if not gateway or ipaddress.IPv4Address(gateway) not in network:
+        gateway = ""  # a default route through another network is not this one's
+    return Nic(device, facts["ip"], facts["mask"], facts["mac"].lower(), gateway)
