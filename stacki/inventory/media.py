@@ -231,6 +231,13 @@ def fetch_url(url: str, into: Path) -> None:
                 _download(session, absolute, safe_join(target, relative))
 
 
+def fetch_file(url: str, path: Path) -> None:
+    """Download one file."""
+    import requests
+
+    _download(requests.Session(), url, path)
+
+
 def _listing(session, url: str) -> list[str]:
     import requests
 
