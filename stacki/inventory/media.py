@@ -42,6 +42,8 @@ class PalletInfo(NamedTuple):
     os: str
     # The directory of the medium whose contents make the pallet's tree.
     source: Path
+    # Its roll-NAME.xml, kept in the tree so that a served pallet can be added again.
+    xml: Path | None = None
 
     @property
     def identity(self) -> tuple[str, str, str, str, str]:
@@ -73,7 +75,8 @@ def roll_info(xml_file: Path, top: Path) -> PalletInfo:
     name, version, release, arch, osname = values
     tree = top / name / version / release / osname / arch
     source = tree if tree.is_dir() else xml_file.parent
-    return checked(PalletInfo(name, version, release, arch, osname, source), xml_file.name)
+    return checked(PalletInfo(name, version, release, arch, osname, source, xml_file),
+                   xml_file.name)
 
 
 def treeinfo(path: Path, top: Path) -> PalletInfo:
@@ -285,6 +288,8 @@ def install(info: PalletInfo, root: Path, clean: bool) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(info.source, target, dirs_exist_ok=True, symlinks=False,
                     ignore=_skip_tree_roots(info, target))
+    if info.xml is not None and not (target / info.xml.name).exists():
+        shutil.copyfile(info.xml, target / info.xml.name)
     return target
 
 

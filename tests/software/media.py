@@ -103,6 +103,15 @@ def http_served(directory: Path):
         server.server_close()
 
 
+def installed(medium: Path, name="foo", version="1.0", release="redhat7", arch="x86_64",
+              os="redhat") -> dict[str, bytes]:
+    """What a pallet of a medium made by pallet_tree holds once added: its
+    tree and its roll XML."""
+    files = tree_bytes(medium / name / version / release / os / arch)
+    files[f"roll-{name}.xml"] = (medium / f"roll-{name}.xml").read_bytes()
+    return dict(sorted(files.items()))
+
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under `root` by relative path."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))

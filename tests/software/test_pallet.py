@@ -1,8 +1,10 @@
 import json
 
 from tests.conftest import Result
-from tests.software.media import (http_served, make_iso, os_medium, pallet_tree, sles_medium,
-                                  tree_bytes)
+import shutil
+
+from tests.software.media import (http_served, installed, make_iso, os_medium, pallet_tree,
+                                  sles_medium, tree_bytes)
 
 PALLET_DIR = "export/stack/pallets/foo/1.0/redhat7/redhat/x86_64"
 
@@ -29,8 +31,7 @@ def test_add_pallet_from_iso(stack, tmp_path, sysroot):
         {"name": "foo", "version": "1.0", "release": "redhat7", "arch": "x86_64",
          "os": "redhat", "boxes": "", "url": str(iso)}]
     # The files of the pallet, byte for byte, and nothing left behind.
-    assert tree_bytes(sysroot / PALLET_DIR) == tree_bytes(
-        medium / "foo/1.0/redhat7/redhat/x86_64")
+    assert tree_bytes(sysroot / PALLET_DIR) == installed(medium)
     assert sorted(p.name for p in (sysroot / "export/stack/pallets").iterdir()) == ["foo"]
 
 
@@ -38,23 +39,30 @@ def test_iso_directory_and_url_list_identically(stack, tmp_path, sysroot):
     medium = pallet_tree(tmp_path / "medium")
     iso = make_iso(medium, tmp_path / "foo.iso")
     listings, trees = [], []
-    for source in ("iso", "dir", "url"):
+    copy = tmp_path / "copy"
+    for source in ("iso", "dir", "url", "served"):
         if source == "iso":
             r = stack("add", "pallet", str(iso))
         elif source == "dir":
             r = stack("add", "pallet", str(medium))
-        else:
+        elif source == "url":
             with http_served(medium) as url:
+                r = stack("add", "pallet", url + "/")
+        else:
+            # A pallet as a frontend serves it (its own tree) is a medium too.
+            with http_served(copy) as url:
                 r = stack("add", "pallet", url + "/")
         assert r.rc == 0, r
         listings.append(stack("list", "pallet", "foo"))
         trees.append(tree_bytes(sysroot / PALLET_DIR))
+        if not copy.exists():
+            shutil.copytree(sysroot / PALLET_DIR, copy)
         assert stack("remove", "pallet", "foo").rc == 0
         assert not (sysroot / "export/stack/pallets/foo").exists()
-    assert listings[0] == listings[1] == listings[2] == Result(0, (
+    assert listings[0] == listings[1] == listings[2] == listings[3] == Result(0, (
         "NAME VERSION RELEASE ARCH   OS     BOXES\n"
         "foo  1.0     redhat7 x86_64 redhat -----\n"), "")
-    assert trees[0] == trees[1] == trees[2] == tree_bytes(medium / "foo/1.0/redhat7/redhat/x86_64")
+    assert trees[0] == trees[1] == trees[2] == trees[3] == installed(medium)
 
 
 def test_add_pallet_iso_over_http(stack, tmp_path, sysroot):
