@@ -173,3 +173,45 @@ def repo_lines(contents: BoxContents, box_id: int, attrs: Mapping[str, Any]) -> 
     for block in stanzas:
         lines += ([""] if lines else []) + block
     return lines
+
+
+# --- dump ---------------------------------------------------------------------------------
+
+PALLET_KEYS = ("name", "version", "release", "arch", "os")
+REPO_KEYS = ("name", "alias", "url", "autorefresh", "assumeyes", "type", "is_mirrorlist",
+             "gpgcheck", "gpgkey", "os")
+
+
+def dumped_pallets() -> list[dict[str, Any]]:
+    tags: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for pallet_id, tag, value in m.PalletTag.objects.order_by("tag").values_list(
+            "pallet_id", "tag", "value"):
+        tags[pallet_id].append({"name": tag, "value": value})
+    return [{**dict(zip(PALLET_KEYS, p.identity)), "url": p.url, "tag": tags[p.id]}
+            for p in m.Pallet.objects.order_by("id")]
+
+
+def dumped_carts() -> list[dict[str, Any]]:
+    return [{"name": name, "url": url}
+            for name, url in m.Cart.objects.order_by("id").values_list("name", "url")]
+
+
+def dumped_repos() -> list[dict[str, Any]]:
+    fields = [k if k != "os" else "os__name" for k in REPO_KEYS]
+    return [dict(zip(REPO_KEYS, row))
+            for row in m.Repo.objects.order_by("id").values_list(*fields)]
+
+
+def dumped_boxes() -> list[dict[str, Any]]:
+    contents = BoxContents()
+    return [{"name": b.name, "os": b.os.name, "cart": [c.name for c in contents.carts[b.id]],
+             "pallet": [dict(zip(PALLET_KEYS, p.identity)) for p in contents.pallets[b.id]],
+             "repo": [{"name": r.name} for r in contents.repos[b.id]]}
+            for b in m.Box.objects.select_related("os").order_by("id")]
+
+
+def document() -> dict[str, Any]:
+    """The software section of a dump: boxes with what they enable, then the
+    pallets (with tags), carts and repositories themselves."""
+    return {"box": dumped_boxes(), "cart": dumped_carts(), "pallet": dumped_pallets(),
+            "repo": dumped_repos()}
