@@ -340,3 +340,52 @@ def medium_kind(source: str) -> str:
 
 def absolute(source: str) -> str:
     return source if medium_kind(source) == "url" else os.path.abspath(source)
+
+
+# --- making pallets ----------------------------------------------------------------
+
+def write_iso(source: Path, iso: Path, volume: str = "stacki") -> None:
+    """An ISO 9660 image of the tree at `source`, with Rock Ridge and Joliet
+    names (the ISO 9660 names are short generated ones), written atomically."""
+    import io
+
+    import pycdlib
+
+    image = pycdlib.PyCdlib()
+    image.new(interchange_level=3, rock_ridge="1.09", joliet=3, vol_ident=volume[:32])
+    numbers = iter(range(1, 10**9))
+
+    def add(directory: Path, iso_dir: str, joliet_dir: str) -> None:
+        for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+            short = f"{iso_dir}/N{next(numbers)}"
+            joliet = f"{joliet_dir}/{entry.name[:64]}"
+            if entry.is_dir():
+                image.add_directory(short, rr_name=entry.name, joliet_path=joliet)
+                add(entry, short, joliet)
+            elif entry.is_file():
+                data = entry.read_bytes()
+                image.add_fp(io.BytesIO(data), len(data), short + ".;1", rr_name=entry.name,
+                             joliet_path=joliet)
+
+    add(source, "", "")
+    partial = iso.with_name(f".{iso.name}.partial")
+    try:
+        image.write(str(partial))
+        partial.replace(iso)
+    finally:
+        image.close()
+        partial.unlink(missing_ok=True)
+
+
+def write_repodata(directory: Path) -> bool:
+    """yum metadata (repodata/) for the packages of a directory, with
+    createrepo_c when it is installed; False when it is not."""
+    import subprocess
+
+    tool = shutil.which("createrepo_c") or shutil.which("createrepo")
+    if tool is None:
+        return False
+    done = subprocess.run([tool, "--quiet", str(directory)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise MediumError(f"{Path(tool).name} failed: {done.stderr.strip()}")
+    return True
