@@ -215,3 +215,39 @@ def document() -> dict[str, Any]:
     pallets (with tags), carts and repositories themselves."""
     return {"box": dumped_boxes(), "cart": dumped_carts(), "pallet": dumped_pallets(),
             "repo": dumped_repos()}
+
+
+# --- what hosts know about their box (intrinsic attributes) --------------------------------
+
+# Pallets that are an OS medium (add pallet names them from .treeinfo or media.1/products).
+OS_PALLETS = frozenset(("CentOS", "RHEL", "RedHatEnterpriseLinux", "OracleLinux", "SLES",
+                        "SLED", "Ubuntu"))
+
+
+def os_versions(name: str, version: str, release: str) -> tuple[str, str | None]:
+    """os.version and os.minor_version of an OS pallet: 7.x and 6 for
+    CentOS 7.6, 12.x and sp3 for SLES 12 sp3."""
+    major, _, minor = version.partition(".")
+    if release.startswith("sp"):
+        return f"{major}.x", release
+    return f"{major}.x", minor.split(".")[0] or None
+
+
+def box_facts(box_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Per box: `pallets` (NAME-VERSION-RELEASE), `carts`, and the OS
+    pallet's `os.version` and `os.minor_version`; two queries."""
+    ids = set(box_ids)
+    facts: dict[int, dict[str, Any]] = {
+        b: {"pallets": [], "carts": [], "os.version": None, "os.minor_version": None}
+        for b in ids}
+    links = m.Pallet.boxes.through.objects.filter(box_id__in=ids).order_by("pallet_id")
+    for box_id, name, version, release in links.values_list(
+            "box_id", "pallet__name", "pallet__version", "pallet__release"):
+        facts[box_id]["pallets"].append(f"{name}-{version}-{release}")
+        if name in OS_PALLETS and facts[box_id]["os.version"] is None:
+            facts[box_id]["os.version"], facts[box_id]["os.minor_version"] = os_versions(
+                name, version, release)
+    carts = m.Cart.boxes.through.objects.filter(box_id__in=ids).order_by("cart_id")
+    for box_id, name in carts.values_list("box_id", "cart__name"):
+        facts[box_id]["carts"].append(name)
+    return facts

@@ -202,3 +202,24 @@ def test_list_pallet_command(stack):
     assert "stacki add pallet" in [" ".join(line.split()) for line in lines]
     assert "stacki list pallet command" in [" ".join(line.split()) for line in lines]
     assert stack("list", "pallet", "command", "CentOS") == Result(0, "", "")
+
+
+def test_hosts_know_their_box_pallets_and_carts(stack, tmp_path):
+    iso = make_iso(os_medium(tmp_path / "centos", version="7.6.1810"), tmp_path / "c.iso")
+    stack("add", "pallet", str(iso))
+    stack("add", "pallet", str(pallet_tree(tmp_path / "a")))
+    stack("add", "cart", "site")
+    stack("add", "box", "develop")
+    stack("add", "host", "backend-0-0", "box=develop")
+    for words in (["enable", "pallet", "CentOS", "foo", "box=develop"],
+                  ["enable", "cart", "site", "box=develop"]):
+        assert stack(*words).rc == 0
+    r = stack("list", "host", "attr", "backend-0-0", "const=true", "var=false",
+              "output-format=json")
+    values = {row["attr"]: row["value"] for row in json.loads(r.out)}
+    assert values["pallets"] == ["CentOS-7.6.1810-redhat7", "foo-1.0-redhat7"]
+    assert values["carts"] == ["site"]
+    assert (values["os.version"], values["os.minor_version"]) == ("7.x", "6")
+    frontend = stack("list", "host", "attr", "frontend-0-0", "attr=pallets",
+                     "output-format=json")
+    assert json.loads(frontend.out)[0]["value"] == []
