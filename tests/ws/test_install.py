@@ -5,7 +5,6 @@ for byte; nothing outside the pallet and cart trees is ever served."""
 from __future__ import annotations
 
 import http.client
-import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin
