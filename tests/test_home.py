@@ -90,12 +90,15 @@ def test_older_home_is_migrated(stacki_home):
 
     db = sqlite3.connect(Path(stacki_home["STACKI_HOME"]) / "stacki.db")
     db.execute("UPDATE setting SET value = '0001_initial' WHERE key = 'schema'")
-    db.execute("DELETE FROM django_migrations WHERE app = 'inventory' AND name LIKE '0002%'")
-    for table in ("api_key", "api_audit", "api_login_failure"):
+    db.execute("DELETE FROM django_migrations WHERE app = 'inventory' AND name >= '0002'")
+    for table in ("api_key", "api_audit", "api_login_failure", "box_pallet", "box_cart",
+                  "box_repo", "pallet_tag", "repo", "pallet", "cart"):
         db.execute(f"DROP TABLE {table}")
     db.commit()
     r = stack(stacki_home, "list", "api", "key")
     assert r.returncode == 0, r.stderr
+    # The software migration registers the stacki pallet of an existing frontend.
+    assert stack(stacki_home, "list", "pallet", "output-format=col:name").stdout == "stacki\n"
     (schema,) = db.execute("SELECT value FROM setting WHERE key = 'schema'").fetchone()
     assert schema == sorted(p.stem for p in (Path(__file__).parent.parent / "stacki" / "inventory"
                                              / "migrations").glob("0*.py"))[-1]
