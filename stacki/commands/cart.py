@@ -16,9 +16,10 @@ from stacki.framework.output import Table
 from stacki.home import system_path
 from stacki.inventory import models as m
 from stacki.inventory import software
-from stacki.inventory.media import MediumError, fetch_file
+from stacki.inventory.media import MediumError, fetch_file, write_repodata
 
-RELATED = ("add cart", "list cart", "enable cart", "disable cart", "remove cart", "pack cart")
+RELATED = ("add cart", "list cart", "enable cart", "disable cart", "remove cart", "pack cart",
+           "compile cart")
 SKELETON = ("RPMS", "nodes", "graph")
 
 
@@ -214,3 +215,26 @@ class PackCart(Command):
             Path(tmp.name).replace(packed)
             rows.append((cart.name, str(packed)))
         return Table(["cart", "file"], rows)
+
+
+class CompileCart(Command):
+    """Build the yum metadata (repodata/) of carts from their packages, so
+    that hosts can install from them (needs createrepo_c)."""
+
+    path = "compile cart"
+    args = (Arg("cart", repeat=True, help="Cart names (SQL LIKE patterns)."),)
+    examples = (Example("compile cart site", "Indexes the packages of the site cart."),)
+    related = RELATED
+
+    def run(self, args: list[str], params: Params) -> None:
+        if not args:
+            raise errors.ArgRequired("cart")
+        for cart in sw.named(m.Cart, args, "cart"):
+            path = software.carts_root() / cart.name
+            if not path.is_dir():
+                raise errors.CommandError(f'cart "{cart.name}" has no directory {path}')
+            try:
+                if not write_repodata(path):
+                    raise errors.CommandError("createrepo_c is not installed")
+            except MediumError as exc:
+                raise sw.medium_error(exc) from None

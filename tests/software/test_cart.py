@@ -83,3 +83,12 @@ def test_pack_and_add_cart_from_file_and_url(stack, sysroot, tmp_path):
         assert stack("add", "cart", "x", f"url={url}/x.tgz") == Result(
             255, "", f"error - cannot fetch {url}/x.tgz: HTTP 404\n")
     assert tree_bytes(sysroot / CARTS / "site") == before
+
+
+def test_compile_cart(stack, sysroot):
+    stack("add", "cart", "site")
+    (sysroot / CARTS / "site/RPMS/tool-1.0-1.noarch.rpm").write_bytes(b"rpm")
+    assert stack("compile", "cart", "site") == Result(0, "", "")
+    assert (sysroot / CARTS / "site/repodata/repomd.xml").is_file()
+    assert stack("compile", "cart") == Result(
+        255, "", 'error - "cart" argument is required\n{cart ...}\n')

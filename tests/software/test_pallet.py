@@ -177,6 +177,14 @@ def test_enable_disable_pallet(stack, tmp_path):
         'OS "redhat"\n'))
     assert stack("disable", "pallet", "baz") == Result(
         255, "", f'error - "baz" argument is not a valid pallet\n{usage}\n')
+    # Removing a box ends what it enabled; a box hosts use cannot be removed.
+    stack("add", "host", "backend-0-0", "box=develop")
+    assert stack("remove", "box", "develop").err == (
+        'error - cannot remove box "develop" because host "backend-0-0" is assigned to it\n')
+    stack("enable", "pallet", "foo", "box=develop")
+    stack("remove", "host", "backend-0-0")
+    assert stack("remove", "box", "develop") == Result(0, "", "")
+    assert pallets(stack, "foo")[0]["boxes"] == "default"
 
 
 def test_remove_pallet(stack, tmp_path, sysroot):
