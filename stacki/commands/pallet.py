@@ -14,6 +14,7 @@ from stacki.home import system_path
 from stacki.inventory import media
 from stacki.inventory import models as m
 from stacki.inventory import software
+from stacki.inventory.pallet_hooks import run_hooks
 
 RELATED = ("add pallet", "list pallet", "remove pallet", "enable pallet", "disable pallet",
            "create pallet")
@@ -66,6 +67,8 @@ class AddPallet(Command):
         Param("dir", help="The base directory to copy pallets to "
                           "(default /export/stack/pallets, under STACKI_SYSROOT)."),
         Param("updatedb", "bool", help="Record the pallets in the database (default yes)."),
+        Param("run_hooks", "bool", help="Run the pallet hooks of /opt/stack/pallet_hooks "
+                                        "(default yes)."),
     )
     examples = (Example("add pallet stacki-5.7.0-redhat7.x86_64.disk1.iso",
                         "Adds the stacki pallet from its ISO image."),
@@ -94,8 +97,14 @@ class AddPallet(Command):
                     os=info.os)
                 pallet.url = source
                 pallet.save(update_fields=["url"])
+            if params.flag("run_hooks", True):
+                run_hooks("add", hook_fields(info.identity), self.ctx.progress)
             rows.append(info.identity)
         return Table(["name", "version", "release", "arch", "os"], rows)
+
+
+def hook_fields(identity: tuple[str, str, str, str, str]) -> dict[str, str]:
+    return dict(zip(("name", "version", "rel", "arch", "os"), identity))
 
 
 class ListPallet(Command):
@@ -133,7 +142,8 @@ class RemovePallet(Command):
 
     path = "remove pallet"
     args = (Arg("pallet", repeat=True, help="Pallet names (SQL LIKE patterns)."),)
-    params = sw.PALLET_PARAMS
+    params = sw.PALLET_PARAMS + (
+        Param("run_hooks", "bool", help="Run the pallet hooks first (default yes)."),)
     examples = (Example("remove pallet CentOS", "Removes every CentOS pallet."),
                 Example("remove pallet stacki version=5.6.0", "Removes one version."))
     related = RELATED
@@ -142,6 +152,9 @@ class RemovePallet(Command):
         if not args:
             raise errors.ArgRequired("pallet")
         chosen = sw.pallets(args, params)
+        if params.flag("run_hooks", True):
+            for p in chosen:
+                run_hooks("remove", hook_fields(p.identity), self.ctx.progress)
         m.Pallet.objects.filter(id__in=[p.id for p in chosen]).delete()
         root = software.pallets_root()
         lines = []

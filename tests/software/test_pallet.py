@@ -104,7 +104,7 @@ def test_add_pallet_options(stack, tmp_path, sysroot):
 
 
 def test_add_pallet_errors(stack, tmp_path, sysroot):
-    usage = "{pallet ...} [clean=bool] [dir=string] [updatedb=bool]"
+    usage = "{pallet ...} [clean=bool] [dir=string] [run_hooks=bool] [updatedb=bool]"
     assert stack("add", "pallet") == Result(
         255, "", f'error - "pallet" argument is required\n{usage}\n')
     missing = tmp_path / "nothing.iso"
@@ -199,7 +199,8 @@ def test_remove_pallet(stack, tmp_path, sysroot):
     assert not (sysroot / "export/stack/pallets/foo/2.0").exists()
     assert stack("remove", "pallet") == Result(255, "", (
         'error - "pallet" argument is required\n'
-        "{pallet ...} [arch=string] [os=string] [release=string] [version=string]\n"))
+        "{pallet ...} [arch=string] [os=string] [release=string] [run_hooks=bool] "
+        "[version=string]\n"))
 
 
 def test_list_pallet_command(stack):
@@ -231,3 +232,34 @@ def test_hosts_know_their_box_pallets_and_carts(stack, tmp_path):
     frontend = stack("list", "host", "attr", "frontend-0-0", "attr=pallets",
                      "output-format=json")
     assert json.loads(frontend.out)[0]["value"] == []
+
+
+def test_pallet_hooks(stack, tmp_path, sysroot):
+    hooks = sysroot / "opt/stack/pallet_hooks/site"
+    hooks.mkdir(parents=True)
+    log = tmp_path / "hooks.log"
+    for script in ("b-note", "a-note"):
+        (hooks / script).write_text(
+            f'#!/bin/sh\necho "{script} $name $version $rel $arch $os $PWD" >> {log}\n')
+        (hooks / script).chmod(0o755)
+    (hooks / "fail").write_text("#!/bin/sh\necho oops >&2\nexit 3\n")
+    (hooks / "fail").chmod(0o755)
+    (hooks / "pallet_hooks.json").write_text(json.dumps({
+        "b-note": {"name": "foo", "version": ".*", "rel": ".*", "arch": ".*", "os": "redhat",
+                   "operations": ["add", "remove"]},
+        "a-note": {"name": "f.*", "version": "1\\..*", "rel": ".*", "arch": ".*", "os": ".*",
+                   "operations": ["add"]},
+        "fail": {"name": "foo", "version": "2.0", "rel": ".*", "arch": ".*", "os": ".*",
+                 "operations": ["add"]},
+    }))
+    medium = pallet_tree(tmp_path / "a")
+    assert stack("add", "pallet", str(medium)).rc == 0
+    assert log.read_text() == (f"a-note foo 1.0 redhat7 x86_64 redhat {hooks}\n"
+                               f"b-note foo 1.0 redhat7 x86_64 redhat {hooks}\n")
+    assert stack("add", "pallet", str(medium), "run_hooks=false").rc == 0
+    assert stack("remove", "pallet", "foo").rc == 0
+    assert log.read_text().splitlines()[2:] == [
+        f"b-note foo 1.0 redhat7 x86_64 redhat {hooks}"]
+    r = stack("add", "pallet", str(pallet_tree(tmp_path / "b", version="2.0")))
+    assert r.rc == 0
+    assert f"Unable to run hook {hooks / 'fail'}: exit 3" in r.err and "oops" in r.err
