@@ -89,6 +89,8 @@ class AddPallet(Command):
             added = add_media(args, root, params.flag("clean"))
         except media.MediumError as exc:
             raise sw.medium_error(exc) from None
+        except OSError as exc:
+            raise errors.CommandError(f"cannot copy the pallet: {exc}") from None
         rows = []
         for info, source in added:
             if params.flag("updatedb", True):

@@ -40,6 +40,13 @@ def clean_text(value: str, what: str) -> str:
     return value
 
 
+def check_alias(alias: str) -> str:
+    """The alias heads the repo's stanza: [alias]."""
+    if " " in alias or "[" in alias or "]" in alias:
+        raise errors.ParamValue("alias", "a name without spaces or brackets")
+    return clean_text(alias, "alias")
+
+
 def repo_values(params: Params) -> dict:
     """The fields given as parameters, checked; nothing is written yet."""
     values: dict = {}
@@ -50,10 +57,7 @@ def repo_values(params: Params) -> dict:
         if params.get(text) is not None:
             values[text] = clean_text(params[text], text) or None
     if params.value("alias"):
-        alias = params["alias"]
-        if " " in alias or "[" in alias or "]" in alias:
-            raise errors.ParamValue("alias", "a name without spaces or brackets")
-        values["alias"] = clean_text(alias, "alias")
+        values["alias"] = check_alias(params["alias"])
     if params.value("type"):
         if params["type"] not in TYPES:
             raise errors.ParamValue("type", "one of " + ", ".join(TYPES))
@@ -101,7 +105,8 @@ class AddRepo(Command):
         values = repo_values(params)
         if not values.get("url"):
             raise errors.CommandError("url is a required parameter when adding a repo")
-        values.setdefault("alias", name.replace(" ", "-"))
+        if "alias" not in values:
+            values["alias"] = check_alias(name.replace(" ", "-"))
         values.setdefault("os", native_os())
         clash(name, values["alias"])
         m.Repo.objects.create(name=name, **values)

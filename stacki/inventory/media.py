@@ -283,6 +283,8 @@ def install(info: PalletInfo, root: Path, clean: bool) -> Path:
     """Copy a pallet's tree to ROOT/NAME/VERSION/RELEASE/OS/ARCH; `clean`
     first removes what an earlier copy left there."""
     target = pallet_dir(root, info.identity)
+    if target.exists() and target.resolve() == info.source.resolve():
+        return target  # added from its own tree: the files are in place
     if clean and target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True, exist_ok=True)

@@ -99,6 +99,9 @@ def test_add_pallet_options(stack, tmp_path, sysroot):
     assert (sysroot / PALLET_DIR / "stale.rpm").exists()
     assert stack("add", "pallet", str(medium), "clean=yes").rc == 0
     assert not (sysroot / PALLET_DIR / "stale.rpm").exists()
+    # A pallet added from its own tree stays as it is, even with clean.
+    assert stack("add", "pallet", str(sysroot / PALLET_DIR), "clean=yes").rc == 0
+    assert tree_bytes(sysroot / PALLET_DIR) == installed(medium)
     assert stack("add", "pallet", str(medium), "dir=/srv/pallets").rc == 0
     assert (sysroot / "srv/pallets/foo/1.0/redhat7/redhat/x86_64/repodata/repomd.xml").exists()
 

@@ -47,7 +47,11 @@ def test_add_repo_errors(stack):
     assert stack("add", "repo", "x", "url=x", "os=nope") == Result(
         255, "", f'error - "nope" argument is not a valid OS\n{USAGE}\n')
     assert stack("add", "repo", "x", "url=a\nb").rc == 255
-    assert stack("add", "repo", "x", "url=x", "alias=a b").rc == 255
+    assert stack("add", "repo", "x", "url=x", "alias=a b") == Result(
+        255, "", f'error - "alias" parameter must be a name without spaces or brackets\n{USAGE}\n')
+    assert stack("add", "repo", "[x]", "url=x").rc == 255
+    assert stack("add", "repo", "[x]", "url=x", "alias=x").rc == 0
+    assert stack("remove", "repo", "x").rc == 0
     assert stack("add", "repo", "x", "url=x", "pallet=nope") == Result(
         255, "", f'error - "nope" argument is not a valid pallet\n{USAGE}\n')
     assert [r["name"] for r in repos(stack)] == ["EPEL"]
