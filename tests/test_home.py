@@ -98,6 +98,8 @@ def test_older_home_is_migrated(stacki_home):
     assert not db.execute("SELECT name FROM sqlite_master WHERE name = 'api_key'").fetchall()
     r = stack(stacki_home, "list", "api", "key")
     assert r.returncode == 0, r.stderr
+    # The software migration registers the stacki pallet of an existing frontend.
+    assert stack(stacki_home, "list", "pallet", "output-format=col:name").stdout == "stacki\n"
     (schema,) = db.execute("SELECT value FROM setting WHERE key = 'schema'").fetchone()
     assert schema == sorted(p.stem for p in (Path(__file__).parent.parent / "stacki" / "inventory"
                                              / "migrations").glob("0*.py"))[-1]

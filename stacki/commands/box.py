@@ -9,6 +9,7 @@ from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.objects import select_objects
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.software import BoxContents
 
 DEFAULT_BOX = "default"
 
@@ -46,9 +47,40 @@ class ListBox(Command):
     def run(self, args: list[str], params: Params) -> Table:
         boxes = select_objects(m.Box, args, "box")
         os_names = dict(m.OS.objects.values_list("id", "name"))
-        # This product keeps no pallets, carts or repositories: they are always empty.
-        rows = [(b.name, os_names[b.os_id], "", "", "") for b in boxes]
+        contents = BoxContents([b.id for b in boxes] if args else None)
+        rows = [(b.name, os_names[b.os_id], *contents.names(b.id)) for b in boxes]
         return Table(["name", "os", "pallets", "carts", "repos"], rows)
+
+
+class ListBoxPallet(Command):
+    """List the pallets each box enables."""
+
+    path = "list box pallet"
+    args = (Arg("box", optional=True, repeat=True, help="Box names (SQL LIKE patterns)."),)
+    examples = (Example("list box pallet default", "Lists the pallets of the default box."),)
+    related = ("list box", "enable pallet", "disable pallet")
+
+    def run(self, args: list[str], params: Params) -> Table:
+        boxes = select_objects(m.Box, args, "box")
+        contents = BoxContents([b.id for b in boxes])
+        rows = [(b.name, p.name, p.arch, p.version, p.release, p.os)
+                for b in boxes for p in contents.pallets[b.id]]
+        return Table(["box", "pallet", "arch", "version", "release", "os"], rows)
+
+
+class ListBoxRepo(Command):
+    """List the repositories each box enables."""
+
+    path = "list box repo"
+    args = (Arg("box", optional=True, repeat=True, help="Box names (SQL LIKE patterns)."),)
+    examples = (Example("list box repo default", "Lists the repositories of the default box."),)
+    related = ("list box", "enable repo", "disable repo")
+
+    def run(self, args: list[str], params: Params) -> Table:
+        boxes = select_objects(m.Box, args, "box")
+        contents = BoxContents([b.id for b in boxes])
+        rows = [(b.name, r.name, r.alias) for b in boxes for r in contents.repos[b.id]]
+        return Table(["box", "repo", "alias"], rows)
 
 
 class RemoveBox(Command):

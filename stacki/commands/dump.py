@@ -149,10 +149,9 @@ def interfaces(chosen: list[m.Host]) -> dict[int, list[dict[str, Any]]]:
 
 
 def software() -> dict[str, Any]:
-    # This product keeps no pallets, carts or repositories: only boxes have content.
-    boxes = m.Box.objects.order_by("id").values_list("name", "os__name")
-    return {"box": [{"name": name, "os": os, "cart": [], "pallet": []} for name, os in boxes],
-            "cart": [], "pallet": [], "repo": []}
+    from stacki.inventory.software import document
+
+    return document()
 
 
 def api() -> dict[str, Any]:
@@ -275,6 +274,12 @@ DumpOs = section("os", "os", lambda: named_scoped("os", list(m.OS.objects.order_
 DumpGroup = section("group", "group", groups, "Print the group names as JSON.")
 DumpBox = section("software", "box", lambda: {"box": software()["box"]},
                   "Print the boxes as JSON (in a software section).")
+DumpPallet = section("software", "pallet", lambda: {"pallet": software()["pallet"]},
+                     "Print the pallets and their tags as JSON (in a software section).")
+DumpCart = section("software", "cart", lambda: {"cart": software()["cart"]},
+                   "Print the carts as JSON (in a software section).")
+DumpRepo = section("software", "repo", lambda: {"repo": software()["repo"]},
+                   "Print the repositories as JSON (in a software section).")
 DumpApi = section("api", "api", api,
                   "Print the web-service users, groups, permissions, blacklist and sudo list "
                   "as JSON.")

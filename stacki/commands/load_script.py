@@ -151,8 +151,13 @@ def software(section: dict[str, Any]) -> list[Line]:
         raise errors.CommandError('"software" section must be an object')
     repo_keys = ("alias", "url", "autorefresh", "assumeyes", "type", "is_mirrorlist",
                  "gpgcheck", "gpgkey", "os")
-    lines = [Line("add repo", [required(r, "repo")], [(k, r.get(k)) for k in repo_keys])
-             for r in items(section, "repo")]
+    # Pallets come back from where they were added (when that is still
+    # there); a cart's directory is kept, or made anew.
+    lines = [Line("add pallet", [str(p["url"])]) for p in items(section, "pallet")
+             if p.get("url")]
+    lines += [Line("add cart", [required(c, "cart")]) for c in items(section, "cart")]
+    lines += [Line("add repo", [required(r, "repo")], [(k, r.get(k)) for k in repo_keys])
+              for r in items(section, "repo")]
     pallet_keys = ("version", "release", "arch", "os")
     for box in items(section, "box"):
         name = required(box, "box")

@@ -253,18 +253,6 @@ class SyncHostNetwork(SyncHostNothing):
     related = ("report host interface", "report host network")
 
 
-class SyncHostRepo(SyncHostNothing):
-    """Push the package repository configuration of hosts to them.
-
-    Does nothing here: this product manages no package repositories. Host
-    arguments are checked.
-    """
-
-    path = "sync host repo"
-    examples = (Example("sync host repo localhost", "Checks the frontend; pushes nothing."),)
-    related = ("sync config",)
-
-
 class SyncHostTime(SyncHostNothing):
     """Push the time service configuration of hosts to them.
 

@@ -284,11 +284,16 @@ def host_intrinsics(hosts: list[m.Host]) -> dict[int, dict[str, Attr]]:
     groups: dict[int, list[str]] = defaultdict(list)
     for host_id, group in memberships.values_list("host_id", "group__name"):
         groups[host_id].append(group)
-    return {h.id: _intrinsics(h, defaults.get(h.id), sorted(groups.get(h.id, ())))
+    from stacki.inventory.software import box_facts
+
+    boxes = box_facts({h.box_id for h in hosts})
+    return {h.id: _intrinsics(h, defaults.get(h.id), sorted(groups.get(h.id, ())),
+                              boxes[h.box_id])
             for h in hosts}
 
 
-def _intrinsics(host: m.Host, default: tuple | None, groups: list[str]) -> dict[str, Attr]:
+def _intrinsics(host: m.Host, default: tuple | None, groups: list[str],
+                software: dict[str, Any]) -> dict[str, Attr]:
     values: dict[str, Any] = {
         "hostname": host.name,
         "appliance": host.appliance.name,
@@ -296,10 +301,8 @@ def _intrinsics(host: m.Host, default: tuple | None, groups: list[str]) -> dict[
         "os": host.box.os.name,
         "rack": host.rack,
         "rank": host.rank,
-        "pallets": [],
-        "carts": [],
-        "os.version": None,
-        "os.minor_version": None,
+        # pallets, carts, os.version, os.minor_version: from the host's box
+        **software,
     }
     if host.environment_id:
         values["environment"] = host.environment.name

@@ -195,3 +195,14 @@ def load(native: str, frontend: str, nic: Nic = SEEDED) -> None:
     m.SudoCommand.objects.bulk_create([m.SudoCommand(command=c) for c in SUDO])
     default_group = m.Group.objects.create(name="default")
     m.GroupPerm.objects.create(group=default_group, command="list *")
+    register_own_pallet(native)
+
+
+def register_own_pallet(native: str) -> None:
+    """The `stacki` pallet, which provides this product's commands (list
+    pallet command). It has no files: no box enables it."""
+    from stacki import VERSION
+    from stacki.inventory.attrs import release
+
+    m.Pallet.objects.get_or_create(name="stacki", version=VERSION, release=release(native),
+                                   arch="x86_64", os=native)

@@ -2,7 +2,7 @@
 
 from django.urls import include, re_path
 
-from stacki.ws import catalogue, views
+from stacki.ws import catalogue, install, views
 
 urlpatterns = [
     re_path(r"^stack/?$", views.stack),
@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^stack/user/?$", views.user),
     re_path(r"^stack/upload/?$", views.upload),
     re_path(r"^stack/commands/?$", catalogue.commands),
+    re_path(r"^install/(?P<tree>pallets|carts)(?:/(?P<path>.*))?$", install.serve),
     re_path(r"", include("stacki.console.urls")),  # the web console: /, /console/...
 ]
 

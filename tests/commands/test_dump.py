@@ -54,9 +54,11 @@ def test_dump_keys_and_layout(stack):
     assert [o["name"] for o in doc["os"]] == ["redhat", "sles", "ubuntu", "vmware", "xenserver"]
     assert doc["group"] == ["default"]
     assert doc["software"] == {"box": [
-        {"name": "frontend", "os": "redhat", "cart": [], "pallet": []},
-        {"name": "default", "os": "redhat", "cart": [], "pallet": []}],
-        "cart": [], "pallet": [], "repo": []}
+        {"name": "frontend", "os": "redhat", "cart": [], "pallet": [], "repo": []},
+        {"name": "default", "os": "redhat", "cart": [], "pallet": [], "repo": []}],
+        "cart": [], "pallet": [{"name": "stacki", "version": "5.7.0", "release": "redhat7",
+                                "arch": "x86_64", "os": "redhat", "url": None, "tag": []}],
+        "repo": []}
     assert doc["api"]["user"] == [{"name": "admin", "admin": True, "group": ["default"],
                                    "perm": []}]
     assert doc["api"]["group"] == [{"name": "default", "perm": ["list *"]}]

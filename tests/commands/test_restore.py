@@ -75,14 +75,12 @@ def test_whole_dump_restores_built_ins_exactly(stacki_home, tmp_path):
 def test_what_is_not_applied_is_listed(stack, tmp_path):
     path = tmp_path / "doc.json"
     path.write_text(json.dumps({
-        "software": {"repo": [{"name": "extra", "url": "http://x"}]},
         "environment": [{"name": "test"}],
         "host": [{"name": "backend-0-0", "rack": 0, "rank": 0, "appliance": "nothere"}],
     }))
     r = stack("load", str(path), "exec=true")
     assert r == Result(0, (
         "COMMAND                                                      ERROR\n"
-        "stack \"add repo\" extra url=http://x                          no such command here\n"
         "stack \"add host\" backend-0-0 rack=0 rank=0 appliance=nothere appliance \"nothere\" is "
         "not in the database\n"), "")
     assert m.Environment.objects.filter(name="test").exists()

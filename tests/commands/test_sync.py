@@ -107,7 +107,7 @@ def test_sync_config(stack, sysroot, services):
         0, "", "Sync Config\nSync Host\nSync DHCP\nSync DNS\n")
     assert {"etc/hosts", "etc/dhcp/dhcpd.conf", "etc/sysconfig/dhcpd", "etc/named.conf",
             "etc/resolv.conf", "var/named/private.domain",
-            "var/named/reverse.ipmi.domain"} <= set(files(sysroot))
+            "var/named/reverse.ipmi.domain", "etc/yum.repos.d/stacki.repo"} <= set(files(sysroot))
     assert services.calls == [("dhcpd", True), ("named", True)]
 
 
@@ -115,7 +115,8 @@ def test_sync_config(stack, sysroot, services):
 def test_sync_config_leaves_foreign_platform_files(stack, sysroot, services, platform):
     run(stack, "set", "attr", "attr=platform", f"value={platform}")
     assert stack("sync", "config") == Result(0, "", "Sync Config\nSync DHCP\nSync DNS\n")
-    assert files(sysroot) == ["etc/dhcp/dhcpd.conf", "etc/named.conf", "etc/sysconfig/dhcpd"]
+    assert files(sysroot) == ["etc/dhcp/dhcpd.conf", "etc/named.conf", "etc/sysconfig/dhcpd",
+                              "etc/yum.repos.d/stacki.repo"]
 
 
 def test_failed_sync_leaves_old_files(stack, sysroot, services, monkeypatch):
@@ -225,7 +226,7 @@ def test_sync_dhcpd_one_host_queries(stack, synced):
 
 # --- syncs that push to hosts ----------------------------------------------------------
 
-@pytest.mark.parametrize("what", ["boot", "config", "network", "repo", "time"])
+@pytest.mark.parametrize("what", ["boot", "config", "network", "time"])
 def test_per_host_syncs_do_nothing_here(stack, sysroot, what):
     assert stack("sync", "host", what, "frontend-0-0") == Result(0, "", "")
     assert stack("sync", "host", what, "localhost") == Result(0, "", "")
