@@ -50,12 +50,15 @@ def main(argv: list[str] | None = None) -> int:
         return _internal_error(exc, debug, prefix="database unavailable: ", text=first_line(exc))
 
     from stacki.framework import errors
+    from stacki.framework.command import resolve
     from stacki.framework.context import Context
-    from stacki.framework.runner import run_command
+    from stacki.framework.runner import run_resolved
 
     ctx = Context(user=_unix_user(), tty=sys.stdout.isatty())
     try:
-        outcome = run_command(words or ["help"], ctx)
+        resolved = resolve(words or ["help"])
+        _check_access(resolved, ctx.user)
+        outcome = run_resolved(resolved, ctx)
     except errors.InvalidCommand as exc:
         sys.stderr.write(f"Error - {exc.message}\n")
         return EXIT_ERROR
@@ -75,6 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(outcome.render())
     sys.stdout.flush()
     return 0
+
+
+def _check_access(resolved, user: str) -> None:
+    """The access table (cli.md §4); a command's help is open to everyone."""
+    from stacki.framework import errors
+    from stacki.inventory import access
+
+    path = resolved.command.path
+    if resolved.args[:1] != ["help"] and not access.allowed(path, user):
+        raise errors.CommandError(f'user "{user}" does not have access "{path}"')
 
 
 def _usage_line(words: list[str]) -> str:

@@ -154,12 +154,13 @@ def ensure_initialised(service_host: str | None = None) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         from django.db import transaction
 
-        from stacki.inventory import defaults
+        from stacki.inventory import access, defaults
         from stacki.inventory.models import Setting
 
         with transaction.atomic():
             if not initialised:
                 defaults.load(defaults.native_os(sysroot()), frontend_name())
+                access.grant_creator()
                 key = create_admin()
                 Setting.objects.create(key="initialised", value="1")
             Setting.objects.update_or_create(key="schema", defaults={"value": latest_migration()})
