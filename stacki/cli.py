@@ -6,6 +6,8 @@ import os
 import sys
 
 EXIT_ERROR = 255
+# Words that start a boundary of their own rather than a command: they run commands.
+BOUNDARIES = {"server": "stacki.forkserver.server", "batch": "stacki.batch"}
 USAGE = "usage: stack [--debug] [--help] [--version] COMMAND [ARGS] [key=value ...]"
 
 
@@ -36,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(parsed, int):
         return parsed
     words, debug = parsed
+    if words and words[0] in BOUNDARIES:
+        import importlib
+
+        return importlib.import_module(BOUNDARIES[words[0]]).main(words[1:], debug)
 
     from stacki import home
 
@@ -115,7 +121,11 @@ def _unix_user() -> str:
 
 
 def run() -> None:
-    sys.exit(main())
+    # A fork server of this home runs the command for us when it can.
+    from stacki.forkserver import client
+
+    code = client.run(sys.argv[1:])
+    sys.exit(main() if code is None else code)
 
 
 if __name__ == "__main__":
