@@ -58,13 +58,21 @@ def run(argv: list[str]) -> int | None:
         if os.path.lexists(protocol.socket_dir(home)):
             _debug(argv, f"in-process: {protocol.socket_dir(home)} is not a trusted directory")
         return None
-    path, dir_fd = protocol.connectable(
-        os.path.join(protocol.socket_dir(home), protocol.SOCKET_NAME))
     conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-    cwd = -1
+    dir_fd = None
     try:
+        path, dir_fd = protocol.connectable(
+            os.path.join(protocol.socket_dir(home), protocol.SOCKET_NAME))
         conn.connect(path)
         cwd = os.open(".", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        _debug(argv, f"in-process: no fork server ({exc.strerror or exc})")
+        conn.close()
+        return None
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
+    try:
         umask = os.umask(0o022)
         os.umask(umask)
         request = protocol.encode_request(protocol.fingerprint(), home, umask, argv,
@@ -72,14 +80,10 @@ def run(argv: list[str]) -> int | None:
         fds = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in (0, 1, 2, cwd))
         sent = conn.sendmsg([request[:65536]], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
         conn.sendall(request[sent:])
-    except OSError as exc:
-        _debug(argv, f"in-process: no fork server ({exc.strerror or exc})")
-        conn.close()
-        return None
+    except OSError:
+        pass  # a server that refuses at once hangs up: its answer says why
     finally:
-        for fd in (cwd, dir_fd):
-            if fd is not None and fd >= 0:
-                os.close(fd)
+        os.close(cwd)
     return _follow(conn, argv)
 
 
