@@ -100,6 +100,7 @@ class Batch:
         self.options, self.debug = options, debug
         self.failed = 0
         self.first: tuple[int, int] | None = None  # (line, exit code)
+        self.rolled_back = False
 
     def run(self, source) -> int:
         if not self.options.one_transaction:
@@ -149,7 +150,7 @@ class Batch:
                 if self.first and not self.options.keep_going:
                     raise Failed()
         except Failed:
-            sys.stderr.write("error - nothing was changed\n")
+            self.rolled_back = True
         finally:
             if connection.vendor == "sqlite":
                 connection.transaction_mode = None
@@ -170,4 +171,6 @@ class Batch:
                              f"failed, the first at line {number}\n")
         else:
             sys.stderr.write(f"error - stopped at line {number}\n")
+        if self.rolled_back:
+            sys.stderr.write("error - nothing was changed\n")
         return code
