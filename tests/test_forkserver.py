@@ -163,3 +163,28 @@ def test_one_server_per_home_and_sigterm_stops_it(stacki_home):
     # Without a server: in-process, the same answers.
     assert run_stack(stacki_home, "--debug", "list", "os", "output-format=null").err.startswith(
         "debug - in-process: no fork server")
+
+
+def test_ctrl_c_reaches_the_command(server, stacki_home):
+    """A batch waiting on its input is interrupted as it would be in-process:
+    the traceback of KeyboardInterrupt, and `stack` ends by SIGINT."""
+    import signal
+
+    def interrupted(**extra):
+        proc = subprocess.Popen([sys.executable, "-m", "stacki.cli", "batch"],
+                                env={**stacki_home, "PYTHONPATH": str(REPO), **extra},
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        # One command done: the batch is running and waits for the next line.
+        proc.stdin.write("list os redhat output-format=col:os\n")
+        proc.stdin.flush()
+        first = proc.stdout.readline()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)  # input still open: only the signal can end the batch
+        out, err = proc.communicate(timeout=60)
+        return proc.returncode, first + out, err.splitlines()[-1:]
+
+    before = server.served()
+    assert interrupted() == (-signal.SIGINT, "redhat\n", ["KeyboardInterrupt"])
+    assert server.served() == before + 1
+    assert interrupted(STACKI_NO_SERVER="1") == (-signal.SIGINT, "redhat\n", ["KeyboardInterrupt"])

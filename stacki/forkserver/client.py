@@ -96,13 +96,15 @@ def _follow(conn: _socket.socket, argv: list[str]) -> int | None:
         return None
     pid = int(first[2:])
     _debug(argv, f"run by the fork server (pid {pid})")
-    _forward_signals(pid)
+    forwarded = _forward_signals(pid)
     for line in lines:
         kind, _, value = line.partition(" ")
         if kind == "X":
             return int(value)
         if kind == "S":
             _die_by(int(value))
+    if forwarded:
+        _die_by(forwarded[-1])  # the command ended by what we passed on (SIGTERM, SIGHUP)
     sys.stderr.write("error - the fork server's child ended without an exit code\n")
     return 255
 
@@ -122,11 +124,15 @@ def _lines(conn: _socket.socket):
         buffer += chunk
 
 
-def _forward_signals(pid: int) -> None:
-    """What the terminal sends `stack` (Ctrl-C) goes to the command's process."""
+def _forward_signals(pid: int) -> list[int]:
+    """What the terminal sends `stack` (Ctrl-C) goes to the command's process;
+    the list fills with the signals passed on."""
     import signal
 
+    forwarded: list[int] = []
+
     def forward(signum: int, frame: object) -> None:
+        forwarded.append(signum)
         try:
             os.kill(pid, signum)
         except OSError:
@@ -134,6 +140,7 @@ def _forward_signals(pid: int) -> None:
 
     for name in SIGNALS:
         signal.signal(getattr(signal, name), forward)
+    return forwarded
 
 
 def _die_by(signum: int) -> None:

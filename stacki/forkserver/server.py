@@ -344,6 +344,7 @@ def execute(argv: list[str]) -> str:
 
         traceback.print_exc()
         _flush()
+        _close_connections()
         return f"S {signal.SIGINT.value}"
     except BaseException:  # noqa: BLE001 - what the interpreter does with an escaped exception
         import traceback
@@ -352,7 +353,19 @@ def execute(argv: list[str]) -> str:
         code = 1
     if not _flush():
         code = 120  # the interpreter's exit code when flushing stdout fails
+    _close_connections()
     return f"X {code}"
+
+
+def _close_connections() -> None:
+    """Say goodbye to the database, as an exiting interpreter would (the child
+    leaves by os._exit)."""
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: BLE001 - the command's outcome is already decided
+        pass
 
 
 def _exit_code(value: object) -> int:
