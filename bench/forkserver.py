@@ -61,6 +61,14 @@ def start_server(stack: str, env: dict[str, str]) -> subprocess.Popen:
     return server
 
 
+def check_served(stack: str, env: dict[str, str]) -> None:
+    """The figures mean nothing if the server refuses (e.g. code edited since it started)."""
+    err = subprocess.run([stack, "--debug", "list", "os", "output-format=null"], env=env,
+                         check=True, capture_output=True, text=True).stderr
+    if not err.startswith("debug - run by the fork server"):
+        raise SystemExit(f"not served by the fork server: {err.strip()}")
+
+
 def row(name: str, wall: float, cpu: float | None, base: float, base_name: str) -> None:
     cpu_text = f"{cpu * 1000:9.1f}" if cpu is not None else " " * 9
     print(f"  {name:<46} {wall * 1000:9.1f} {cpu_text}  {wall / base:6.2f} x {base_name}")
@@ -72,7 +80,8 @@ def side_by_side(title: str, runs: dict[str, list[str]], env: dict[str, str], co
     wrapped = {name: (["env", "STACKI_NO_SERVER=1", *argv] if name in in_process else argv)
                for name, argv in runs.items()}
     figures = interleaved(wrapped, env, count)
-    print(f"{title} (median of {count} runs: wall ms, cpu ms, ratio)")
+    print(f"{title} (median of {count} runs: wall ms, cpu ms of the process itself "
+          "(a served command's work is the server's), ratio of wall times)")
     for name, f in figures.items():
         row(name, f.wall, f.cpu, figures[base].wall, base)
 
@@ -98,6 +107,7 @@ def main() -> None:
         stack = console_script(env)
         server = start_server(stack, env)
         try:
+            check_served(stack, env)
             side_by_side("A small command", {
                 "stack list appliance (fork server)": [stack, "list", "appliance"],
                 "stack list appliance (in-process)": [stack, "list", "appliance"],
@@ -135,6 +145,7 @@ def main() -> None:
                 subprocess.run([stack, "batch", *extra], env=env,
                                input=lines, text=True, check=True, stdout=subprocess.DEVNULL)
                 print(f"  {label:<47} {time.perf_counter() - start:9.1f}")
+            check_served(stack, env)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
+from tests import unixusers
 from tests.conftest import Result
-from tests.unixusers import run_as, open_to_group, shared_home, user_env
-from tests.unixusers import unix_users  # noqa: F401 - fixture
+from tests.unixusers import open_to_group, run_as, shared_home, user_env
 
-pytestmark = pytest.mark.django_db(transaction=False)
+unix_users = unixusers.unix_users  # the fixture
 
 
 def table(rows):

@@ -7,10 +7,12 @@ import os
 
 import pytest
 
+from tests import unixusers
 from tests.conftest import Result
 from tests.forkserver import ServerProcess
 from tests.unixusers import PYTHON, open_to_group, run_as, shared_home, user_env
-from tests.unixusers import unix_users  # noqa: F401 - fixture
+
+unix_users = unixusers.unix_users  # the fixture
 
 
 def both_ways(server, user, env, *words, **kw):

@@ -160,6 +160,8 @@ class Server:
             conn, _ = self.listener.accept()
             try:
                 self.spawn(conn)
+            except OSError as exc:  # a caller gone, no process left to fork: serve the next
+                log.warning("connection dropped: %s", exc)
             finally:
                 conn.close()
 
