@@ -188,3 +188,23 @@ def test_ctrl_c_reaches_the_command(server, stacki_home):
     assert interrupted() == (-signal.SIGINT, "redhat\n", ["KeyboardInterrupt"])
     assert server.served() == before + 1
     assert interrupted(STACKI_NO_SERVER="1") == (-signal.SIGINT, "redhat\n", ["KeyboardInterrupt"])
+
+
+def test_the_peer_is_who_the_kernel_says(monkeypatch):
+    import socket
+
+    from stacki.forkserver import server as forkserver
+
+    mine, theirs = socket.socketpair()
+    with mine, theirs:
+        peer = forkserver.peer_of(mine)
+        assert (peer.pid, peer.uid, peer.gid) == (os.getpid(), os.getuid(), os.getgid())
+        assert sorted(peer.groups) == sorted(os.getgroups())
+        # Credentials that cannot be read: the server hangs up without a word
+        # (the client then runs in-process) and forks nothing.
+        monkeypatch.setattr(forkserver, "peer_of", lambda conn: None)
+        monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked"))
+        srv = forkserver.Server.__new__(forkserver.Server)
+        srv.spawn(mine)
+        mine.close()
+        assert theirs.recv(100) == b""

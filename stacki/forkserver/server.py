@@ -93,6 +93,7 @@ class Server:
 
         home.setup()
         preload()
+        warm_up()
         from django.db import connections
 
         # Connections are opened in each child, never shared across forks.
@@ -360,12 +361,17 @@ def execute(argv: list[str]) -> str:
 
 
 def _close_connections() -> None:
-    """Say goodbye to the database, as an exiting interpreter would (the child
-    leaves by os._exit)."""
+    """Say goodbye to a database server, as an exiting interpreter would (the
+    child leaves by os._exit). SQLite connections are left to the exit: the
+    last one to close checkpoints the write-ahead log into the database,
+    which costs more than a small command, and SQLite does it anyway once the
+    log has grown (committed changes are safe in the log either way)."""
     try:
         from django.db import connections
 
-        connections.close_all()
+        for connection in connections.all(initialized_only=True):
+            if connection.vendor != "sqlite":
+                connection.close()
     except Exception:  # noqa: BLE001 - the command's outcome is already decided
         pass
 
@@ -403,6 +409,35 @@ def preload() -> None:
                  "stacki.batch", "tqdm", "shlex", "json", "ipaddress", "secrets", "traceback",
                  "fcntl", "io"):
         importlib.import_module(name)
+
+
+# Commands the server runs once at start, their changes rolled back ({host}:
+# the first host). Django fills process-wide caches (lookups, query shapes) on
+# first use; its children then find them filled. Nothing read is kept.
+WARM_UP = ("list appliance", "list os", "list box", "list network", "list attr",
+           "list host {host}", "list host interface {host}", "list host attr {host}",
+           "set host attr {host} attr=stacki.warmup value=1",
+           "set host comment {host} comment=warmup", "set attr attr=stacki.warmup value=1")
+
+
+def warm_up() -> None:
+    from django.db import transaction
+
+    from stacki.framework.context import Context
+    from stacki.framework.runner import run_command
+    from stacki.inventory import models as m
+
+    host = m.Host.objects.order_by("id").values_list("name", flat=True).first()
+    if host is None:
+        return
+    ctx = Context(progress=lambda text: None)
+    for words in WARM_UP:
+        try:
+            with transaction.atomic():
+                run_command(words.format(host=host).split(), ctx).render()
+                transaction.set_rollback(True)
+        except Exception:  # noqa: BLE001 - a warm-up that fails only leaves a cache cold
+            log.debug("warm-up of %r failed", words, exc_info=True)
 
 
 def main(words: list[str], debug: bool = False) -> int:
