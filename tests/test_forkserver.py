@@ -208,3 +208,24 @@ def test_the_peer_is_who_the_kernel_says(monkeypatch):
         srv.spawn(mine)
         mine.close()
         assert theirs.recv(100) == b""
+
+
+def test_long_command_lines_and_long_home_paths(stacki_home, tmp_path):
+    """Arguments beyond one socket message, and a socket path beyond the 108
+    bytes an address holds (reached through /proc/self/fd)."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    home = deep / "home"
+    shutil.copytree(stacki_home["STACKI_HOME"], home)
+    env = {**stacki_home, "STACKI_HOME": str(home)}
+    assert len(str(home / "server" / "stack.sock")) > 108
+    srv = ServerProcess(env)
+    try:
+        names = [f"nosuchhost-{n:05d}" for n in range(8000)]
+        before = srv.served()
+        through = run_stack(env, "list", "host", *names)
+        assert srv.served() == before + 1
+        assert through == in_process(env, "list", "host", *names) == Result(
+            255, "", 'error - cannot resolve host "nosuchhost-00000"\n')
+    finally:
+        assert srv.stop() == 0
