@@ -77,11 +77,13 @@ def unix_users():
             (root / user.name).mkdir()
             os.chown(root / user.name, user.uid, user.gid)
         root.chmod(0o755)
-        probe = subprocess.run(["runuser", "-u", a.name, "--", PYTHON, "-c", "import django"],
+        probe = subprocess.run(["runuser", "-u", a.name, "--", "/usr/bin/env", "-i",
+                                f"PYTHONPATH={REPO}", PYTHON, "-c", "import django, stacki.cli"],
                                capture_output=True, cwd=root)
         if probe.returncode != 0:
-            pytest.skip(f"{a.name} cannot run {PYTHON} with Django: set STACKI_TEST_USER_PYTHON "
-                        "to an interpreter other users may run")
+            pytest.skip(f"{a.name} cannot run this checkout with {PYTHON}: the interpreter "
+                        "or the checkout lies where other users may not go (set "
+                        "STACKI_TEST_USER_PYTHON to an interpreter they may run)")
         yield Users(a, b, shared, root)
     finally:
         for cmd in made:
