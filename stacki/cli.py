@@ -6,6 +6,8 @@ import os
 import sys
 
 EXIT_ERROR = 255
+# Words that start a boundary of their own rather than a command: they run commands.
+BOUNDARIES = {"server": "stacki.forkserver.server", "batch": "stacki.batch"}
 USAGE = "usage: stack [--debug] [--help] [--version] COMMAND [ARGS] [key=value ...]"
 
 
@@ -36,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(parsed, int):
         return parsed
     words, debug = parsed
+    if words and words[0] in BOUNDARIES:
+        import importlib
+
+        return importlib.import_module(BOUNDARIES[words[0]]).main(words[1:], debug)
 
     from stacki import home
 
@@ -50,12 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         return _internal_error(exc, debug, prefix="database unavailable: ", text=first_line(exc))
 
     from stacki.framework import errors
+    from stacki.framework.command import resolve
     from stacki.framework.context import Context
-    from stacki.framework.runner import run_command
+    from stacki.framework.runner import run_resolved
 
     ctx = Context(user=_unix_user(), tty=sys.stdout.isatty())
     try:
-        outcome = run_command(words or ["help"], ctx)
+        resolved = resolve(words or ["help"])
+        _check_access(resolved, ctx.user)
+        outcome = run_resolved(resolved, ctx)
     except errors.InvalidCommand as exc:
         sys.stderr.write(f"Error - {exc.message}\n")
         return EXIT_ERROR
@@ -75,6 +84,16 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(outcome.render())
     sys.stdout.flush()
     return 0
+
+
+def _check_access(resolved, user: str) -> None:
+    """The access table (cli.md §4); a command's help is open to everyone."""
+    from stacki.framework import errors
+    from stacki.inventory import access
+
+    path = resolved.command.path
+    if resolved.args[:1] != ["help"] and not access.allowed(path, user):
+        raise errors.CommandError(f'user "{user}" does not have access "{path}"')
 
 
 def _usage_line(words: list[str]) -> str:
@@ -102,7 +121,11 @@ def _unix_user() -> str:
 
 
 def run() -> None:
-    sys.exit(main())
+    # A fork server of this home runs the command for us when it can.
+    from stacki.forkserver import client
+
+    code = client.run(sys.argv[1:])
+    sys.exit(main() if code is None else code)
 
 
 if __name__ == "__main__":

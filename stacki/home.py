@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,11 +123,16 @@ def make_private(home: Path, database: dict) -> None:
     they hold every key hash and shadow secret. SQLite gives the files it
     makes the database file's mode, so the database is made 0600 first.
     An existing home left open to others is closed; one that cannot be
-    (owned by someone else) is refused."""
+    (owned by someone else) is refused. A home whose directory has the
+    set-group-id bit is one an admin shares with a group on purpose (several
+    Unix users, the access table deciding what each may run): its group
+    keeps its rights there, others never have any."""
     try:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if home.stat().st_mode & 0o077:
-            home.chmod(0o700)
+        mode = home.stat().st_mode
+        closed = 0o007 if mode & stat.S_ISGID else 0o077
+        if mode & closed:
+            home.chmod(stat.S_IMODE(mode) & ~closed)
     except PermissionError:
         raise Unusable(f"{home} is open to other users and cannot be made private: "
                        f"chmod 700 {home}") from None
@@ -138,8 +144,9 @@ def make_private(home: Path, database: dict) -> None:
     for suffix in STATE_SUFFIXES:
         state = path.with_name(path.name + suffix)
         try:
-            if state.stat().st_mode & 0o077:
-                state.chmod(0o600)
+            mode = state.stat().st_mode
+            if mode & closed:
+                state.chmod(stat.S_IMODE(mode) & ~closed)
         except FileNotFoundError:
             pass
         except PermissionError:
@@ -216,12 +223,13 @@ def ensure_initialised(service_host: str | None = None) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         from django.db import transaction
 
-        from stacki.inventory import defaults
+        from stacki.inventory import access, defaults
         from stacki.inventory.models import Setting
 
         with transaction.atomic():
             if not initialised:
                 defaults.load(defaults.native_os(sysroot()), frontend_name(), frontend_nic())
+                access.grant_creator()
                 key = create_admin()
                 Setting.objects.create(key="initialised", value="1")
             Setting.objects.update_or_create(key="schema", defaults={"value": latest_migration()})

@@ -14,6 +14,7 @@ FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 # Loggers whose lines reach the handlers: ours, and Django's request errors
 # (tracebacks of what escaped a view).
 OURS = ("stacki", "django.request")
+_attached = False
 
 
 # Control characters (C0, DEL, C1) and Unicode's line and paragraph
@@ -46,7 +47,10 @@ def configure() -> None:
         logging.getLogger(name).setLevel(level)
     for name in OURS:
         logging.getLogger(name).propagate = False
-    _attach(logging.StreamHandler())
+    global _attached
+    if not _attached:  # a fork-server child configures again what its server did
+        _attach(logging.StreamHandler())
+        _attached = True
 
 
 def add_file(path: str) -> None:

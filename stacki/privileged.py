@@ -11,7 +11,8 @@ only the finished files to this small root process over a Unix socket:
 
 It accepts a connection only from root and the users named by --user (the
 socket's peer credentials), writes only the files a sync may write (hosts,
-dhcpd, named and zone files, resolv.conf: `ENTITLED`), never a setuid,
+dhcpd, named and zone files, resolv.conf, the frontend's repository
+file: `ENTITLED`), never a setuid,
 setgid or world-writable mode, under its own STACKI_SYSROOT (default /), and
 restarts only dhcpd and named. It reads no database and runs no command, so
 a compromised service can do no more through it than change those files,
@@ -39,7 +40,7 @@ ENV = "STACKI_SYSFILES_SOCKET"
 # Every file some sync may write (globs, `*` within one path component).
 ENTITLED = (
     "/etc/hosts", "/etc/dhcp/dhcpd.conf", "/etc/sysconfig/dhcpd", "/etc/named.conf",
-    "/etc/resolv.conf",
+    "/etc/resolv.conf", "/etc/yum.repos.d/stacki.repo", "/etc/zypp/repos.d/stacki.repo",
     *(f"{directory}/{name}" for directory in ("/var/named", "/var/lib/named")
       for name in ("*.domain", "*.domain.local", "reverse.*.domain", "reverse.*.domain.local")),
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from stacki import sysfiles
 from stacki.commands import software_args as sw
 from stacki.commands.os import find_os, native_os
-from stacki.commands.report_common import host_report, stack_file
+from stacki.commands.report_common import host_report, sealed, stack_file
 from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params, bool2str
 from stacki.framework.context import Context
@@ -226,7 +226,7 @@ def repo_reports(hosts: list[m.Host]) -> list[tuple[m.Host, list[str]]]:
         values = {k: a.value for k, a in resolved[h.id].items()}
         osname = h.box.os.name
         lines = software.repo_lines(contents, h.box_id, values)
-        result.append((h, stack_file(software.REPO_FILES[osname], lines)
+        result.append((h, sealed(stack_file(software.REPO_FILES[osname], lines))
                        + [software.CLEAN_COMMANDS[osname]]))
     return result
 
@@ -274,4 +274,4 @@ class SyncHostRepo(Command):
         hosts = self.hosts(args or ["localhost"])
         mine = localhost(all_hosts(appliance__name="frontend"))
         if any(h.id == f.id for h in hosts for f in mine):
-            sysfiles.write(frontend_repo_blocks(self.ctx))
+            sysfiles.write(frontend_repo_blocks(self.ctx), allowed=tuple(software.REPO_FILES.values()))
