@@ -448,3 +448,6 @@ class LoginFailure(models.Model):
         db_table = "api_login_failure"
         indexes = [models.Index("kind", "subject", "time", name="api_login_failure_subject"),
                    models.Index("time", name="api_login_failure_time")]
+
+
+from stacki.inventory.switch_models import IBMembership, IBPartition, SwitchPort  # noqa: E402,F401
