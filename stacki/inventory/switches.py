@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from stacki.inventory import models as m
+from stacki.inventory.attrs import truthy
 
 SWITCH_APPLIANCE = "switch"
 # Past this many ids, read every row and pick in Python rather than send a
@@ -71,3 +72,54 @@ def move_port(switch_id: int, interface_id: int, port: int) -> None:
     if not rows.filter(port=port).exists():
         m.SwitchPort.objects.create(switch_id=switch_id, port=port, interface_id=interface_id)
     rows.exclude(port=port).delete()
+
+
+# --- InfiniBand partitions ----------------------------------------------------
+
+DEFAULT_PARTITION = "Default"
+DEFAULT_PKEY = 0x7FFF
+LOWEST_PKEY, HIGHEST_PKEY = 0x0001, 0x7FFE
+MEMBERSHIPS = ("limited", "full")
+
+
+def partition_name(name: str) -> tuple[str, int]:
+    """A partition's stored name and pkey: `Default` (0x7fff), or a hex pkey
+    in 0x0001..0x7ffe named in Stacki's form ('aaa' -> '0x0aaa'). ValueError
+    for anything else."""
+    if name.lower() == "default":
+        return DEFAULT_PARTITION, DEFAULT_PKEY
+    pkey = int(name, 16)
+    if not LOWEST_PKEY <= pkey <= HIGHEST_PKEY:
+        raise ValueError(name)
+    return f"0x{pkey:04x}", pkey
+
+
+def partition_options(text: str) -> str:
+    """`ipoib=BOOL` and `defmember=limited|full` in Stacki's stored form
+    ("ipoib=True defmember=full"); ValueError naming the words that are not
+    options."""
+    words = text.split()
+    pairs = dict(w.split("=", 1) for w in words if "=" in w)
+    parsed = []
+    if "ipoib" in pairs:
+        parsed.append(f"ipoib={truthy(pairs.pop('ipoib'))}")
+    if pairs.get("defmember", "").lower() in MEMBERSHIPS:
+        parsed.append(f"defmember={pairs.pop('defmember').lower()}")
+    bad = [f"{k}={v}" for k, v in pairs.items()] or [w for w in words if "=" not in w]
+    if bad:
+        raise ValueError(" ".join(bad))
+    return " ".join(parsed)
+
+
+MEMBER_FIELDS = ("partition__switch_id", "interface__host__name", "interface__device",
+                 "interface__mac", "partition__name", "membership", "partition__pkey",
+                 "partition__options")
+
+
+def member_rows(switch_ids: Iterable[int], name: str | None = None) -> list[tuple]:
+    """The MEMBER_FIELDS rows of the switches' partitions, in one query."""
+    rows = m.IBMembership.objects.filter(partition__switch_id__in=list(switch_ids))
+    if name is not None:
+        rows = rows.filter(partition__name=name)
+    return list(rows.order_by("interface__host__name", "partition__name", "id")
+                .values_list(*MEMBER_FIELDS))
