@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from stacki import VERSION
 from stacki.commands.firewall import score
 from stacki.commands.group import groups_of_hosts
+from stacki.commands.switch_dump import switches
 from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Params
 from stacki.framework.objects import select_objects
@@ -179,7 +180,7 @@ def everything(cmd: Command) -> dict[str, Any]:
         "bootaction": bootactions(), "appliance": appliances([]),
         "environment": named_scoped("environment", list(m.Environment.objects.order_by("name"))),
         "os": named_scoped("os", list(m.OS.objects.order_by("name"))), "group": groups(),
-        "host": hosts(cmd.hosts([])), "software": software(), "api": api(),
+        "host": hosts(cmd.hosts([])), "switch": switches(), "software": software(), "api": api(),
     }
 
 
@@ -270,6 +271,8 @@ DumpOs = section("os", "os", lambda: named_scoped("os", list(m.OS.objects.order_
 DumpGroup = section("group", "group", groups, "Print the group names as JSON.")
 DumpBox = section("software", "box", lambda: {"box": software()["box"]},
                   "Print the boxes as JSON (in a software section).")
+DumpSwitch = section("switch", "switch", switches,
+                     "Print the switches' ports and InfiniBand partitions as JSON.")
 DumpApi = section("api", "api", api,
                   "Print the web-service users, groups, permissions, blacklist and sudo list "
                   "as JSON.")

@@ -81,6 +81,10 @@ def script(document: dict[str, Any]) -> list[Line]:
     lines += [Line("add group", [g]) for g in names(document, "group")]
     for host in items(document, "host"):
         lines += list(host_lines(host))
+    # Imported here: the switch section is built from this module's Line.
+    from stacki.commands.switch_dump import switch_lines
+
+    lines += switch_lines(document)
     lines += api(document.get("api") or {})
     return lines
 
