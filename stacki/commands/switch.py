@@ -64,8 +64,8 @@ def param_port(params: Params) -> int:
         port = int(value)
     except ValueError:
         raise errors.ParamType("port", "integer") from None
-    if port < 0:
-        raise errors.ParamValue("port", "a non-negative integer")
+    if not 0 <= port <= sw.HIGHEST_PORT:
+        raise errors.ParamValue("port", f"an integer from 0 to {sw.HIGHEST_PORT}")
     return port
 
 
@@ -130,7 +130,10 @@ class ListHostSwitch(Command):
     def run(self, args: list[str], params: Params) -> Table:
         hosts = self.hosts(args)
         switches = {s.id: (n, s.name) for n, s in enumerate(select_switches([]))}
-        rows = sw.port_rows(host_ids=[h.id for h in hosts] if args else None)
+        # A host whose appliance is no longer switch keeps its rows but is no
+        # switch to list, as in Stacki.
+        rows = [r for r in sw.port_rows(host_ids=[h.id for h in hosts] if args else None)
+                if r[0] in switches]
         rows.sort(key=lambda r: (switches[r[0]][0], r[1], r[8]))
         by_host: dict[int, list[tuple]] = {}
         for r in rows:

@@ -12,6 +12,8 @@ SWITCH_APPLIANCE = "switch"
 # Past this many ids, read every row and pick in Python rather than send a
 # long IN list (no engine's parameter limit is ever near).
 IN_LIMIT = 500
+# The port column is a 32-bit integer on every engine.
+HIGHEST_PORT = 2**31 - 1
 
 PORT_FIELDS = ("switch_id", "port", "interface__host_id", "interface__host__name",
                "interface__mac", "interface__device", "interface__vlan", "interface_id", "id")

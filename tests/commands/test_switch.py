@@ -93,7 +93,9 @@ def test_list_switch(stack, wired):
     (("switch-0-0", "host=backend-0-0", "port=x"), '"port" parameter must be an integer',
      ADD_USAGE),
     (("switch-0-0", "host=backend-0-0", "port=-1"),
-     '"port" parameter must be a non-negative integer', ADD_USAGE),
+     '"port" parameter must be an integer from 0 to 2147483647', ADD_USAGE),
+    (("switch-0-0", "host=backend-0-0", "port=2147483648"),
+     '"port" parameter must be an integer from 0 to 2147483647', ADD_USAGE),
     (("switch-0-0", "host=backend-0-0", "port=1", "interface=eth9"),
      "Interface 'eth9' isn't defined for host 'backend-0-0'", None),
     (("switch-0-1", "host=backend-0-0", "port=1"), "switch 'switch-0-1' doesn't have an interface",
@@ -173,6 +175,9 @@ def test_removing_hosts_removes_their_ports(stack, wired):
     run(stack, "add", "switch", "host", "switch-0-1", "host=backend-0-0", "port=1")
     assert stack("remove", "host", "switch-0-0").rc == 0
     assert [r["switch"] for r in rows(stack)] == ["switch-0-1"]
+    # A switch made a backend keeps its rows, but is no switch to list.
+    run(stack, "set", "host", "appliance", "switch-0-1", "appliance=backend")
+    assert stack("list", "host", "switch") == Result(0, "", "")
     assert stack("remove", "host", "backend-0-0").rc == 0
     assert not m.SwitchPort.objects.exists()
 
