@@ -56,6 +56,10 @@ def parse(path: str) -> dict[str, Sheet]:
     for line, row in rows[1:]:
         values = {k: v for k, v in cells(header, line, row) if v.strip()}
         values = {k: v.lower() if k in LOWERED else v for k, v in values.items()}
+        for column, value in values.items():
+            if any(ord(c) < 32 or ord(c) == 127 for c in value):
+                raise errors.CommandError(
+                    f'line {line}: "{column}" must not contain control characters')
         name = values.get("name")
         if not name:
             raise errors.CommandError(f'line {line}: empty switch name found in "name" column')

@@ -73,6 +73,8 @@ def test_no_switches_no_rows(stack):
      'line 3: network "nonet" does not exist'),
     (f"{HEADER}\ns1,0,0,x1052,eth0,,,,,\ns1,,,,eth0,,,,,\n", "line 3: interface eth0 exists on s1"),
     (f"{HEADER}\ns1,0,0,x1052,eth0,,,,,,extra\n", "line 2 has more cells than the header"),
+    (f"{HEADER}\ns1,0,0,x1052,eth0,,,,ad\x07min,\n",
+     'line 2: "username" must not contain control characters'),
 ])
 def test_errors_change_nothing(stack, tmp_path, text, message):
     hosts = m.Host.objects.count()
