@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from stacki import VERSION
 from stacki.commands.firewall import score
 from stacki.commands.group import groups_of_hosts
+from stacki.commands.switch_dump import switches
 from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Params
 from stacki.framework.objects import select_objects
@@ -183,7 +184,7 @@ def everything(cmd: Command) -> dict[str, Any]:
         "bootaction": bootactions(), "appliance": appliances([]),
         "environment": named_scoped("environment", list(m.Environment.objects.order_by("name"))),
         "os": named_scoped("os", list(m.OS.objects.order_by("name"))), "group": groups(),
-        "host": hosts(cmd.hosts([])), "software": software(), "api": api(),
+        "host": hosts(cmd.hosts([])), "switch": switches(), "software": software(), "api": api(),
     }
 
 
@@ -280,6 +281,8 @@ DumpCart = section("software", "cart", lambda: {"cart": software()["cart"]},
                    "Print the carts as JSON (in a software section).")
 DumpRepo = section("software", "repo", lambda: {"repo": software()["repo"]},
                    "Print the repositories as JSON (in a software section).")
+DumpSwitch = section("switch", "switch", switches,
+                     "Print the switches' ports and InfiniBand partitions as JSON.")
 DumpApi = section("api", "api", api,
                   "Print the web-service users, groups, permissions, blacklist and sudo list "
                   "as JSON.")

@@ -42,6 +42,8 @@ def clear(document: dict[str, Any]) -> frozenset[str]:
     m.Route.objects.all().delete()
     m.StorageController.objects.all().delete()
     m.StoragePartition.objects.all().delete()
+    m.SwitchPort.objects.all().delete()
+    m.IBPartition.objects.all().delete()
     m.Network.objects.all().delete()
     m.BootName.objects.all().delete()
     m.Appliance.objects.all().delete()

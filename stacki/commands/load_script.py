@@ -93,7 +93,11 @@ def parts(document: dict[str, Any], skip_users: frozenset[str] = frozenset()
     hosts = items(document, "host")
     for host in hosts:
         required(host, "host")
-    return lines, hosts, api(document.get("api") or {}, frozenset(groups), skip_users)
+    # Imported here: the switch section is built from this module's Line.
+    from stacki.commands.switch_dump import switch_lines
+
+    after = switch_lines(document) + api(document.get("api") or {}, frozenset(groups), skip_users)
+    return lines, hosts, after
 
 
 def networks(document: dict[str, Any]) -> list[Line]:

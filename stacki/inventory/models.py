@@ -451,3 +451,4 @@ class LoginFailure(models.Model):
 from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk  # noqa: E402,F401
 from stacki.inventory.storage_models import HostPartition, StorageController, StoragePartition  # noqa: E402,F401
 from stacki.inventory.software_models import Cart, Pallet, PalletTag, Repo  # noqa: E402,F401
+from stacki.inventory.switch_models import IBMembership, IBPartition, SwitchPort  # noqa: E402,F401
