@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return _internal_error(exc, debug, prefix="database unavailable: ", text=first_line(exc))
 
-    from stacki.framework import errors
+    from stacki import errors
     from stacki.framework.context import Context
     from stacki.framework.runner import run_command
 

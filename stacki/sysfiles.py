@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from stacki import home
-from stacki.framework import errors
+from stacki import errors
 
 OPEN = re.compile(r"^\s*<stack:file\b(?P<attrs>[^>]*)>\s*$")
 CLOSE = re.compile(r"^\s*</stack:file>\s*$")

@@ -14,13 +14,19 @@ import re
 from django.db.models import Prefetch
 
 from stacki import home
-from stacki.framework import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki import errors
+from stacki.framework.command import Arg, Command, Example, Param, Params, registry
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
 from stacki.inventory.models import Group, User
-from stacki.ws.access import check_pattern, same_pattern
-from stacki.ws.sudoers import SUDOERS, sudoers_lines, write_sudoers
+from stacki.apiusers import access
+from stacki.apiusers.access import same_pattern
+from stacki.apiusers.sudoers import SUDOERS, sudoers_lines, write_sudoers
+
+def check_pattern(pattern: str) -> str:
+    """A permission or access-list pattern, checked against the command tree."""
+    return access.check_pattern(pattern, registry().nodes)
+
 
 ALNUM = re.compile(r"^[A-Za-z0-9]{1,150}$")
 SERVICE_ADDRESS = "ws.address"

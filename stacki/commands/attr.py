@@ -9,17 +9,17 @@ from stacki.commands.scoped import (
     GLOBAL,
     Scope,
     ScopedCommand,
-    batches,
     derive,
     present,
     scoped_rows,
-    target_fields,
 )
-from stacki.framework import errors
+from stacki import errors
+from stacki.inventory.batches import batches
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import attrs
 from stacki.inventory import models as m
+from stacki.inventory.attr_store import store_attrs
 
 COMMON = "_common_"
 
@@ -43,13 +43,12 @@ class AttrWriter(ScopedCommand):
                   for pk, attr in rows.values_list("id", "name") if match(attr)]
         if doomed and not self.overwrite:
             raise errors.CommandError(f'attr "{name}" already exists')
+        if value:
+            store_attrs(scope.name, {getattr(t, "id", None): {name: value} for t in targets},
+                        shadow=params.flag("shadow"))
+            return
         for batch in batches(doomed):
             m.Attribute.objects.filter(id__in=batch).delete()
-        if value:
-            shadow = params.flag("shadow")
-            m.Attribute.objects.bulk_create(
-                m.Attribute(name=name, value=value, shadow=shadow, **target_fields(scope, t))
-                for t in targets)
 
 
 class SetAttr(AttrWriter):

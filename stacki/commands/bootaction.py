@@ -10,7 +10,7 @@ from typing import ClassVar
 from django.db.models import Q
 
 from stacki.commands.os import find_os, native_os
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m

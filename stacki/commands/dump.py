@@ -15,12 +15,12 @@ from typing import Any, ClassVar
 from stacki import VERSION
 from stacki.commands.firewall import score
 from stacki.commands.group import groups_of_hosts
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Params
-from stacki.framework.objects import select_objects
+from stacki.inventory.objects import select_objects
 from stacki.framework.output import Text
 from stacki.inventory import models as m
-from stacki.inventory.attrs import IN_LIMIT
+from stacki.inventory.scopes import IN_LIMIT
 from stacki.inventory.models import Group, User
 
 SCOPED = ("attr", "controller", "partition", "firewall", "route")

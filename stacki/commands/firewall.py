@@ -20,10 +20,10 @@ from stacki.commands.scoped import (
     target_fields,
     target_id,
 )
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Example, Param, Params
 from stacki.framework.output import Table
-from stacki.inventory import attrs
+from stacki.inventory import scopes
 from stacki.inventory import models as m
 
 TABLES = {"filter": 10, "nat": 20, "raw": 30, "mangle": 40}
@@ -185,7 +185,7 @@ def scope_rules(scope: Scope, targets: list) -> list[tuple]:
 
 
 def host_rules(hosts: list[m.Host]) -> list[tuple]:
-    resolved = attrs.resolve_rows(m.FirewallRule, hosts, FIELDS)
+    resolved = scopes.resolve_rows(m.FirewallRule, hosts, FIELDS)
     intrinsic = intrinsic_rules(hosts)
     rows = []
     for host in hosts:

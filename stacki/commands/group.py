@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
-from stacki.framework.hostsel import all_hosts
+from stacki.inventory.hostsel import all_hosts
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 from stacki.inventory.models import Group

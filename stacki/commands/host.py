@@ -7,12 +7,14 @@ from typing import Any, ClassVar
 
 from django.db.models import Q
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.home import frontend_name
 from stacki.inventory import models as m
-from stacki.inventory.attrs import placement, resolve, truthy
+from stacki.inventory.attr_store import store_attrs
+from stacki.inventory.attrs import resolve, truthy
+from stacki.inventory.scopes import placement
 
 LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 
@@ -388,9 +390,7 @@ class SetHostOsaction(SetHostBootaction):
 
 def set_host_attr(ids: list[int], name: str, value: str) -> None:
     """Store a host-scope attribute, replacing a var or shadow one of that name."""
-    m.Attribute.objects.filter(scope="host", host_id__in=ids, name=name).delete()
-    m.Attribute.objects.bulk_create(
-        [m.Attribute(scope="host", host_id=i, name=name, value=value) for i in ids])
+    store_attrs("host", {i: {name: value} for i in ids})
 
 
 class SetHostBoot(Command):

@@ -18,11 +18,12 @@ from stacki.commands.spreadsheet import (
     read_rows,
     sync,
 )
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Command, Example, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
-from stacki.inventory.attrs import IN_LIMIT, resolve, truthy
+from stacki.inventory.attrs import resolve, truthy
+from stacki.inventory.scopes import IN_LIMIT
 
 HEADER = ["NAME", "INTERFACE HOSTNAME", "DEFAULT", "APPLIANCE", "RACK", "RANK", "IP", "MAC",
           "INTERFACE", "NETWORK", "CHANNEL", "OPTIONS", "VLAN", "INSTALLACTION", "OSACTION",

@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from stacki.commands.interface import check_name, normal_mac, parse_mac, parse_vlan
+from stacki.inventory.interfaces import check_name
+from stacki.inventory.values import normal_mac, parse_mac, parse_vlan
 from stacki.commands.spreadsheet import cells, require_columns
-from stacki.framework import errors
-from stacki.framework.command import str2bool
+from stacki import errors
+from stacki.inventory.values import str2bool
 from stacki.home import frontend_name
 from stacki.inventory import models as m
 

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from stacki.commands.hostfile_plan import HostPlan, Inventory, Nic, rack_rank_of
-from stacki.commands.interface import is_null
-from stacki.commands.spreadsheet import batches, update_by_value
-from stacki.framework import errors
+from stacki.commands.spreadsheet import update_by_value
+from stacki.inventory.batches import batches
+from stacki.inventory.values import is_null
+from stacki import errors
 from stacki.inventory import models as m
 from stacki.inventory.models import Group
 

@@ -9,26 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, ClassVar
 
-from stacki.commands.interface import (
-    HOST_ARG,
-    HOSTS_ARG,
-    Siblings,
-    check_name,
-    find_network,
-    free_ips,
-    interfaces_of,
-    is_null,
-    nullable,
-    one_host,
-    parse_mac,
-    parse_vlan,
-    same_device,
-    same_mac,
+from stacki.commands.interface import HOST_ARG, HOSTS_ARG, one_host, some_hosts
+from stacki.inventory.interfaces import (
+    Siblings, check_name, find_network, free_ips, interfaces_of, same_device, same_mac,
     same_network,
-    some_hosts,
 )
-from stacki.commands.network import ipv4_address
-from stacki.framework import errors
+from stacki.inventory.values import ipv4_address, is_null, nullable, parse_mac, parse_vlan
+from stacki import errors
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.inventory import models as m
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from stacki.commands.load_script import Line, script
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Command, Example, Param, Params, registry
 from stacki.framework.output import Text
 

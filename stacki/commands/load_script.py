@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from stacki.framework import errors
+from stacki import errors
 
 
 @dataclass

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any, ClassVar
 
-from stacki.framework import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params, str2bool
-from stacki.framework.objects import select_objects
+from stacki import errors
+from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki.inventory.values import ipv4_address, ipv4_network, str2bool
+from stacki.inventory.objects import select_objects
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 
 NETWORK_ARGS = (Arg("network", repeat=True, help="One or more network names (LIKE patterns)."),)
 ONE_NETWORK = (Arg("network", help="A single network name."),)
-
-
-def ipv4_network(address: str, mask: str) -> ipaddress.IPv4Network:
-    """The network address/mask names; host bits may not be set."""
-    try:
-        return ipaddress.IPv4Network(f"{address}/{mask}")
-    except ValueError:
-        raise errors.CommandError(
-            f"{address}/{mask} is not a valid network address and subnet mask combination"
-        ) from None
-
-
-def ipv4_address(value: str, param: str) -> str:
-    """`value` as a normalised IPv4 address, else a usage error naming `param`."""
-    try:
-        return str(ipaddress.IPv4Address(value))
-    except ValueError:
-        raise errors.ParamValue(param, "a valid IP address") from None
 
 
 def check_name(name: str) -> None:

@@ -17,7 +17,7 @@ from stacki.commands.spreadsheet import (
     require_columns,
     sync,
 )
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Command, Example, Params, str2bool
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m

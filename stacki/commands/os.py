@@ -3,9 +3,9 @@ at installation."""
 
 from __future__ import annotations
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Params
-from stacki.framework.objects import ALIASES, select_objects
+from stacki.inventory.objects import ALIASES, select_objects
 from stacki.framework.output import Table
 from stacki.home import sysroot
 from stacki.inventory import defaults

@@ -22,7 +22,7 @@ from stacki.commands.report_common import (
     stack_file,
     warn,
 )
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Command, Example, Params
 from stacki.framework.context import Context
 from stacki.framework.output import Table, report

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from stacki import VERSION, home, sysfiles
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table, report
 from stacki.sysfiles import read_system_file

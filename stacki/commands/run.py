@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params, str2bool
 from stacki.framework.output import Table, Text
 from stacki.inventory import models as m

@@ -15,11 +15,12 @@ from typing import Any, ClassVar
 from django.db import models
 from django.db.models import Q
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
-from stacki.framework.objects import select_objects
+from stacki.inventory.objects import select_objects
 from stacki.inventory import models as m
-from stacki.inventory.attrs import IN_LIMIT, LETTERS
+from stacki.inventory.scopes import IN_LIMIT, LETTERS
+from stacki.inventory.batches import batches
 
 
 @dataclass(frozen=True)
@@ -75,17 +76,14 @@ def target_id(scope: Scope) -> str:
     return "id" if scope.name == "global" else f"{scope.name}_id"
 
 
-def batches(items: list) -> Iterator[list]:
-    """Slices small enough for an `IN (...)` list on every database."""
-    for start in range(0, max(len(items), 1), IN_LIMIT):
-        yield items[start:start + IN_LIMIT]
-
-
 def scoped_rows(model: type[models.Model], scope: Scope, targets: list,
                 **match: Any) -> Iterator[models.QuerySet]:
     """Queries for the rows stored at these targets, one per batch of
     targets: a command over many hosts never builds an oversized statement."""
-    for batch in batches(targets):
+    if scope is GLOBAL:
+        yield model.objects.filter(target_q(scope, targets), **match)
+        return
+    for batch in batches(targets, IN_LIMIT):
         yield model.objects.filter(target_q(scope, batch), **match)
 
 

@@ -14,13 +14,14 @@ import csv
 import io
 import shutil
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from stacki import home
-from stacki.framework import errors
+from stacki import errors
+from stacki.inventory.batches import batches
 from stacki.framework.command import Command, Param, Params, registry
 from stacki.framework.context import Context
 
@@ -141,12 +142,6 @@ def call_quietly(cmd: Command, path: str, args: list[str]) -> Any:
 
 def _quiet(text: str) -> None:
     pass
-
-
-def batches(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
-    """Slices small enough for an `IN (...)` list on every database."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def update_by_value(model: Any, field: str, values: dict[int, Any]) -> None:

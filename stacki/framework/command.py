@@ -14,7 +14,8 @@ import pkgutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from stacki.framework import errors
+from stacki import errors
+from stacki.inventory.values import bool2str, str2bool
 
 if TYPE_CHECKING:
     from stacki.framework.context import Context
@@ -24,18 +25,7 @@ MUTATING_VERBS = frozenset(
     "add set remove load unload swap enable disable create compile pack unpack config".split()
 )
 
-TRUE_WORDS = frozenset(("on", "yes", "y", "true", "1"))
-
-
-def str2bool(value: object) -> bool:
-    """Stacki's boolean parsing: a few true words, everything else is false."""
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in TRUE_WORDS
-
-
-def bool2str(value: bool) -> str:
-    return "yes" if value else "no"
+__all__ = ["Arg", "Command", "Example", "Param", "Params", "bool2str", "registry", "str2bool"]
 
 
 # Declarations are NamedTuples and the per-call objects plain classes, not
@@ -153,7 +143,7 @@ class Command:
 
     # Helpers shared by many commands; imported lazily to keep start-up light.
     def hosts(self, args: list[str], required: bool = False, unique: bool = False) -> list:
-        from stacki.framework.hostsel import select_hosts
+        from stacki.inventory.hostsel import select_hosts
 
         return select_hosts(self.ctx, args, required=required, unique=unique)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Command
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
-from stacki.framework import errors, helptext
+from stacki import errors
+from stacki.framework import helptext
 from stacki.framework.command import Command, Params, Resolved, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Text, render

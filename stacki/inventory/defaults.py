@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stacki.inventory import models as m
+from stacki.inventory.attr_store import store_attrs
 
 OSES = ("redhat", "ubuntu", "sles", "vmware", "xenserver")
 
@@ -115,17 +116,13 @@ def load(native: str, frontend: str) -> None:
     """Insert the default data; the caller holds the initialisation lock."""
     oses = {name: m.OS.objects.create(name=name) for name in OSES}
     boxes = {name: m.Box.objects.create(name=name, os=oses[native]) for name in ("frontend", "default")}
-    attrs = []
     appliances = {}
     for name, (public, app_attrs) in APPLIANCES.items():
         appliance = m.Appliance.objects.create(name=name, public=public)
         appliances[name] = appliance
-        attrs += [m.Attribute(scope="appliance", appliance=appliance, name=k, value=v)
-                  for k, v in app_attrs.items()]
-    attrs += [m.Attribute(scope="global", name=k, value=v)
-              for k, v in global_attrs(native, frontend).items()]
-    attrs.append(m.Attribute(scope="global", name="Kickstart_PrivateRootPassword",
-                             value="*", shadow=True))
+        store_attrs("appliance", {appliance.id: app_attrs})
+    store_attrs("global", {None: global_attrs(native, frontend)}, keep_empty=True)
+    store_attrs("global", {None: {"Kickstart_PrivateRootPassword": "*"}}, shadow=True)
 
     for name, kernel, ramdisk, args in OS_BOOTACTIONS:
         bootname = m.BootName.objects.create(name=name, type="os")
@@ -157,9 +154,7 @@ def load(native: str, frontend: str) -> None:
     m.Interface.objects.create(host=host, device=FRONTEND_DEVICE, mac=FRONTEND_MAC,
                                ip=FRONTEND_IP, name=frontend, network=private, default=True)
     if native != "sles":
-        attrs.append(m.Attribute(scope="host", host=host, name="roll_install_on_the_fly",
-                                 value="true", shadow=True))
-    m.Attribute.objects.bulk_create(attrs)
+        store_attrs("host", {host.id: {"roll_install_on_the_fly": "true"}}, shadow=True)
 
     m.Access.objects.bulk_create([m.Access(command=c, group=g) for c, g in ACCESS])
     m.Blacklist.objects.bulk_create([m.Blacklist(command=c) for c in BLACKLIST])

@@ -112,7 +112,7 @@ class Group(models.Model):
 
 
 class User(models.Model):
-    """A web-service user. The password is key 1 (see stacki.ws.keys), kept
+    """A web-service user. The password is key 1 (see stacki.apiusers.keys), kept
     as a Django password hash; a hash starting with "!" is unusable."""
 
     username = models.CharField(max_length=150, unique=True)
@@ -170,9 +170,12 @@ class Session(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from stacki.ws.sessions import SessionStore
+        # Named by the settings, not imported: the web service sits above the inventory.
+        from importlib import import_module
 
-        return SessionStore
+        from django.conf import settings
+
+        return import_module(settings.SESSION_ENGINE).SessionStore
 
 
 class HostQuerySet(models.QuerySet):
@@ -385,7 +388,7 @@ class Setting(models.Model):
 
 class ApiKey(models.Model):
     """An API key of a web-service user beyond the first one (the first key
-    is the user's password; see stacki.ws.keys). Only a hash is stored, and
+    is the user's password; see stacki.apiusers.keys). Only a hash is stored, and
     the first characters of the key in clear so that a login hashes once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
@@ -407,6 +410,9 @@ class ApiKey(models.Model):
 
 class AuditRecord(models.Model):
     """One web-service call, allowed or not (see stacki.ws.audit)."""
+
+    # What became of a call: the vocabulary of `outcome`.
+    OUTCOMES = ("ok", "denied", "error", "failed", "throttled")
 
     time = models.DateTimeField(db_index=True)
     # Names, not foreign keys: the trail outlives removed users.

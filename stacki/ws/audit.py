@@ -33,7 +33,7 @@ log = logging.getLogger("stacki.ws")
 _ENDPOINT = re.compile(r"^/stack(?:/(login|logout|upload|commands|user))?/?$")
 # Asking for a CSRF token or who one is changes and reveals nothing.
 _QUIET = ("GET /stack", "GET /stack/user")
-OUTCOMES = ("ok", "denied", "error", "failed", "throttled")
+OUTCOMES = AuditRecord.OUTCOMES
 MAX_DETAIL = 2000
 _ATTR = "stacki_audit"
 _INSERT = PreparedInsert(AuditRecord)

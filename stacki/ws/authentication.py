@@ -28,7 +28,8 @@ from django.middleware.csrf import rotate_token
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from stacki.inventory.models import User
-from stacki.ws import audit, keys, throttle
+from stacki.apiusers import keys
+from stacki.ws import audit, throttle
 from stacki.ws.sessions import USER_ID
 
 SESSION_ENDPOINTS = ("/stack/login", "/stack/logout")

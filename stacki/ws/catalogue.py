@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from stacki.framework.command import registry
 from stacki.framework.helptext import catalogue_entry
-from stacki.ws import access
+from stacki.apiusers import access
 
 
 def allowed(user) -> list[dict]:

@@ -13,12 +13,13 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Params, Resolved, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Table, objects
 from stacki.framework.runner import DatabaseUnavailable, Outcome, run_resolved
-from stacki.ws import access, uploads
+from stacki.apiusers import access
+from stacki.ws import uploads
 
 log = logging.getLogger("stacki.ws")
 

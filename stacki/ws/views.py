@@ -18,7 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_GET, require_POST
 
-from stacki.ws import audit, authentication, dispatch, keys, uploads
+from stacki.apiusers import keys
+from stacki.ws import audit, authentication, dispatch, uploads
 
 log = logging.getLogger("stacki.ws")
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from stacki.inventory.models import ApiKey, User
-from stacki.ws import keys
+from stacki.apiusers import keys
 from tests.conftest import Result
 
 ADD_USAGE = "{username} [comment=string] [expires=string]"

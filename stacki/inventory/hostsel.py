@@ -9,17 +9,22 @@ import ipaddress
 import re
 import socket
 from operator import itemgetter
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model, Q, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.functions import Lower
 
-from stacki.framework import errors
-from stacki.framework.context import Context
+from stacki import errors
 from stacki.inventory import models as m
 from stacki.inventory.prepared import Prepared
+
+
+class Caller(Protocol):
+    """Who selects: admins' `where` expressions see shadow attributes."""
+
+    admin: bool
 
 SELECTORS = {"a": "appliance", "e": "environment", "o": "os", "b": "box", "r": "rack", "g": "group"}
 
@@ -125,7 +130,7 @@ def all_hosts(*conditions: Q, **filters: Any) -> list[m.Host]:
     return cluster_order(instances(_HOSTS()))
 
 
-def select_hosts(ctx: Context, args: list[str], required: bool = False,
+def select_hosts(ctx: Caller, args: list[str], required: bool = False,
                  unique: bool = False) -> list[m.Host]:
     """Expand host arguments to hosts in cluster order.
 
@@ -154,7 +159,7 @@ def _kind(arg: str) -> str:
     return "name"
 
 
-def _expand(ctx: Context, args: list[str]) -> list[m.Host]:
+def _expand(ctx: Caller, args: list[str]) -> list[m.Host]:
     """One query for names, selectors and globs; `where` and the rarer forms
     (IP, FQDN, localhost) are looked at only when present."""
     kinds = [(_kind(arg), arg) for arg in args]
@@ -345,7 +350,7 @@ def _compare(op: ast.cmpop, a: Any, b: Any) -> bool:
 
 
 
-def _where(ctx: Context, expr: str, hosts: list[m.Host]) -> list[m.Host]:
+def _where(ctx: Caller, expr: str, hosts: list[m.Host]) -> list[m.Host]:
     try:
         tree = ast.parse(expr, mode="eval")
         if not all(isinstance(n, _ALLOWED) for n in ast.walk(tree)):

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from django.db import models
 
-from stacki.framework import errors
+from stacki import errors
 
 M = TypeVar("M", bound=models.Model)
 
