@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from stacki.commands.api import find_user, service_address
+from stacki.apiusers.users import find_user, service_address
 from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table

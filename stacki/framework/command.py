@@ -25,7 +25,7 @@ MUTATING_VERBS = frozenset(
     "add set remove load unload swap enable disable create compile pack unpack config".split()
 )
 
-__all__ = ["Arg", "Command", "Example", "Param", "Params", "bool2str", "registry", "str2bool"]
+__all__ = ["Arg", "Command", "Example", "Param", "Params", "bool2str", "registry", "respelled", "str2bool"]
 
 
 # Declarations are NamedTuples and the per-call objects plain classes, not
@@ -160,6 +160,13 @@ class Command:
         from stacki.framework.runner import run_subcommand
 
         return run_subcommand(self.ctx, words)
+
+
+def respelled(command: type[Command], path: str, module: str) -> type[Command]:
+    """`command` under another path (a short spelling), registered from `module`."""
+    doc = f"{command.__doc__}\n\n    Short spelling of {command.path}.\n"
+    name = command.__name__.replace("Api", "")
+    return type(name, (command,), {"path": path, "__doc__": doc, "__module__": module})
 
 
 class Registry:

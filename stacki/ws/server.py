@@ -56,7 +56,7 @@ def prepare(bind: str) -> None:
     address = service_address(bind, home.frontend_name())
     from django.db import connections
 
-    from stacki.commands.api import SERVICE_ADDRESS
+    from stacki.apiusers.users import SERVICE_ADDRESS
     from stacki.inventory.models import Setting
 
     Setting.objects.update_or_create(key=SERVICE_ADDRESS, defaults={"value": address})
