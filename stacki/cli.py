@@ -6,28 +6,34 @@ import os
 import sys
 
 EXIT_ERROR = 255
-USAGE = "usage: stack [--debug] [--help] [--version] COMMAND [ARGS] [key=value ...]"
+USAGE = "usage: stack [--debug] [-h|--help] [--version] COMMAND [ARGS] [key=value ...]"
 
 
 def _options(argv: list[str]) -> tuple[list[str], bool] | int:
     """Leading GNU-style options; returns (words, debug) or an exit code."""
     debug = False
     words = list(argv)
-    while words and words[0].startswith("--"):
+    while words and words[0].startswith("-"):
         option = words.pop(0)
         if option == "--debug":
             debug = True
-        elif option == "--help":
+        elif option in ("--help", "-h"):
             words = ["help"] + words
             break
         elif option == "--version":
             words = ["report", "version"]
             break
+        elif option == "--complete":
+            from stacki.framework import completion
+
+            sys.stdout.write(completion.candidates(words))
+            return 0
         elif option == "--":
             break
         else:
+            # Stacki exits 1 here; every error exits 255 (README).
             sys.stderr.write(f"error - option {option} not recognized\n{USAGE}\n")
-            return 1
+            return EXIT_ERROR
     return words, debug
 
 
@@ -56,15 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Context(user=_unix_user(), tty=sys.stdout.isatty())
     try:
         outcome = run_command(words or ["help"], ctx)
-    except errors.InvalidCommand as exc:
-        sys.stderr.write(f"Error - {exc.message}\n")
-        return EXIT_ERROR
+        text = outcome.render()
     except errors.PartialCommand as exc:
+        sys.stderr.write(f"error - {exc.message}\n")
         sys.stdout.write(exc.listing)
         return EXIT_ERROR
     except errors.HelpShown as exc:
         sys.stdout.write(exc.text)
-        return EXIT_ERROR
+        return 0
     except errors.StackError as exc:
         sys.stderr.write(f"error - {exc.message}\n")
         if exc.usage:
@@ -72,9 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - any bug becomes `error - ...`, exit 255
         return _internal_error(exc, debug)
-    sys.stdout.write(outcome.render())
+    sys.stdout.write(text)
     sys.stdout.flush()
-    return 0
+    return outcome.status
 
 
 def _usage_line(words: list[str]) -> str:

@@ -46,7 +46,8 @@ class AddApiGroupPerms(Command):
 
     path = "add api group perms"
     args = (Arg("group", help="The group."),)
-    params = (Param("perm", help="The command pattern (default list.*); perms= also works."),)
+    params = (Param("perm", help="The command pattern (default list.*); perms= also works."),
+              Param("perms", hidden=True, help="Same as perm (the spelling of the user documentation)."))
     examples = (Example('add api group perms staff perm="report.*"',
                         "Lets the members of staff run every report command."),)
     related = ("list api group perms", "remove api group perms")
@@ -65,7 +66,8 @@ class AddApiUserPerms(Command):
 
     path = "add api user perms"
     args = (Arg("user", help="The user."),)
-    params = (Param("perm", help="The command pattern; perms= also works."),)
+    params = (Param("perm", help="The command pattern; perms= also works."),
+              Param("perms", hidden=True, help="Same as perm (the spelling of the user documentation)."))
     examples = (Example('add api user perms greg perm="report.*"',
                         "Lets greg run every report command."),)
     related = ("list api user perms", "remove api user perms")
@@ -105,7 +107,7 @@ class RemoveApiGroupPerms(RemovePerms):
 
     path = "remove api group perms"
     args = (Arg("group", help="The group."),)
-    params = (Param("perm", help="The command pattern to remove."),)
+    params = (Param("perm", help="The command pattern to remove."), Param("perms", hidden=True, help="Same as perm (the spelling of the user documentation)."))
     examples = (Example('remove api group perms staff perm="report.*"',
                         "The members of staff may no longer run report commands."),)
     related = ("add api group perms",)
@@ -121,7 +123,7 @@ class RemoveApiUserPerms(RemovePerms):
 
     path = "remove api user perms"
     args = (Arg("user", help="The user."),)
-    params = (Param("perm", help="The command pattern to remove."),)
+    params = (Param("perm", help="The command pattern to remove."), Param("perms", hidden=True, help="Same as perm (the spelling of the user documentation)."))
     examples = (Example('remove api user perms greg perm="report.*"',
                         "greg may no longer run report commands (unless a group allows it)."),)
     related = ("add api user perms",)

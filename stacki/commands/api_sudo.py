@@ -30,7 +30,9 @@ class AddApiSudoCommand(SudoList):
     """
 
     path = "add api sudo command"
-    params = (Param("command", help="The command pattern, e.g. sync.*."),)
+    params = (Param("command", help="The command pattern, e.g. sync.*."),
+              Param("sync", "boolean", default=True, hidden=True,
+                    help="Rewrite the sudoers file too. Default true."))
     examples = (Example('add api sudo command command="set host boot"',
                         "Only admins may run set host boot through the web service."),)
     related = ("list api sudo command", "remove api sudo command", "sync api sudo command")
@@ -48,7 +50,9 @@ class RemoveApiSudoCommand(SudoList):
     """
 
     path = "remove api sudo command"
-    params = (Param("command", help="The command pattern, as listed."),)
+    params = (Param("command", help="The command pattern, as listed."),
+              Param("sync", "boolean", default=True, hidden=True,
+                    help="Rewrite the sudoers file too. Default true."))
     examples = (Example('remove api sudo command command="remove host"',
                         "Takes remove host off the admin-only list."),)
     related = ("list api sudo command",)

@@ -9,7 +9,6 @@ from stacki.commands.spreadsheet import (
     FILE,
     PROCESSOR,
     REQUIRED_FILE,
-    call_quietly,
     cells,
     csv_text,
     file_param,
@@ -152,4 +151,4 @@ class UnloadHostfile(Command):
         doomed = [known[n] for n in names if n in known]
         if doomed:
             # remove host runs sync config itself; no host is left to sync.
-            call_quietly(self, "remove host", doomed)
+            self.call(["remove", "host", *doomed], quiet=True)

@@ -73,6 +73,9 @@ class AddHostInterface(Command):
         Param("vlan", help="The VLAN ID (0: none)."),
         Param("default", "boolean", help="Make this the host's default interface."),
         Param("channel", help="The channel (e.g. the bond an interface belongs to)."),
+        Param("options", hidden=True, help="Options of the device driver."),
+        Param("unsafe", "boolean", hidden=True,
+              help="Skip the checks for a clashing device, MAC or IP (the database still refuses)."),
     )
     examples = (
         Example("add host interface backend-0-0 interface=eth0 ip=auto network=private",
@@ -84,7 +87,7 @@ class AddHostInterface(Command):
 
     def run(self, args: list[str], params: Params) -> None:
         host = one_host(self, args)
-        given = {k: v for k, v in params.items() if v != ""}
+        given = {k: v for k, v in params.items() if v != "" and k in self.declared()}
         iface, auto = self.build(host, given)
         by_host = interfaces_of([host])
         siblings = Siblings([host], {host.id: by_host[host.id] + [iface]})
@@ -130,6 +133,8 @@ class ListHostInterface(Command):
 
     path = "list host interface"
     args = ANY_HOSTS
+    params = (Param("expanded", "boolean", hidden=True,
+                    help="Add each interface's network settings."),)
     examples = (
         Example("list host interface backend-0-0", "Lists the interfaces of backend-0-0."),
         Example("list host interface a:backend expanded=true",

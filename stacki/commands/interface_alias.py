@@ -52,7 +52,10 @@ class ListHostInterfaceAlias(Command):
 
     path = "list host interface alias"
     args = ANY_HOSTS
-    params = (Param("interface", help="Only the aliases of this device."),)
+    params = (Param("interface", help="Only the aliases of this device."),
+              # Read only to refuse them, as Stacki does: hosts are arguments.
+              Param("host", hidden=True, help="Refused: hosts are arguments."),
+              Param("hosts", hidden=True, help="Refused: hosts are arguments."))
     examples = (Example("list host interface alias backend-0-0 interface=eth0",
                         "Lists the aliases of eth0 of backend-0-0."),)
     related = ("add host interface alias", "remove host interface alias")

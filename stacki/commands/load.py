@@ -15,7 +15,7 @@ from django.db import transaction
 
 from stacki.commands.load_script import Line, script
 from stacki import errors
-from stacki.framework.command import Command, Example, Param, Params, registry
+from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Text
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,7 @@ class Load(Command):
     verbatim = True
     params = (
         Param("document", help="The JSON file to load (instead of the first argument)."),
+        Param("file", hidden=True, help="Same as document."),
         Param("exec", "boolean", help="Run the commands instead of printing them. Default false."),
         Param("force", "boolean", help="Skip the partition sanity checks. Default false."),
     )
@@ -143,12 +144,9 @@ class Load(Command):
         return args[0]
 
     def execute(self, line: Line) -> None:
-        cls = registry().get(tuple(line.path.split()))
-        if cls is None:
-            return
         args = [" ".join(line.args)] if line.args else []
         try:
             with transaction.atomic():
-                cls(self.ctx).run(args, Params(line.given()))
+                self.call([*line.path.split(), *args], params=line.given())
         except Exception as exc:  # noqa: BLE001 - `exec` skips a command that fails, as documented
             log.debug("load: skipped %s: %s", line.path, exc)

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from stacki import errors
+from stacki.framework import types
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.inventory.objects import select_objects
 from stacki.inventory import models as m
@@ -46,14 +47,10 @@ SCOPES = {
     "host": Scope("host", m.Host, "host", "hosts", "backend-0-0"),
 }
 GLOBAL = SCOPES["global"]
-
-
-def present(params: Params, name: str) -> str:
-    """A required parameter that may be given empty (`value=` clears)."""
-    value = params.get(name)
-    if value is None:
-        raise errors.ParamRequired(name)
-    return value
+# What the global command reads to act at another scope (Stacki's spelling;
+# the wrappers are the documented way, so usage lines leave it out).
+SCOPE = Param("scope", types.choice(*SCOPES, case=True, invalid="is not valid"), hidden=True,
+              help="The scope: global (default), os, appliance, environment or host.")
 
 
 def target_q(scope: Scope, targets: list) -> Q:
@@ -133,15 +130,16 @@ class ScopedCommand(Command):
                    repeat=cls.target_arg != "single", help=help_text)
 
     @classmethod
+    def extra_params(cls) -> tuple[Param, ...]:
+        return (SCOPE,) if cls.scope is None else ()
+
+    @classmethod
     def params_for(cls, scope: Scope) -> tuple[Param, ...]:
         return cls.params + (cls.host_params if scope.name == "host" else ())
 
     # --- running ----------------------------------------------------------
     def scope_of(self, params: Params) -> Scope:
-        name = self.scope or params.value("scope", "global")
-        if name not in SCOPES:
-            raise errors.ParamError("scope", "is not valid")
-        return SCOPES[name]
+        return SCOPES[self.scope or params.typed("scope") or "global"]
 
     def wrapper_needs_target(self, args: list[str]) -> None:
         """A wrapper run without targets names what is missing."""

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from stacki import home
 from stacki import errors
 from stacki.inventory.batches import batches
-from stacki.framework.command import Command, Param, Params, registry
+from stacki.framework.command import Command, Param, Params
 from stacki.framework.context import Context
 
 T = TypeVar("T")
@@ -124,24 +124,9 @@ def sync(cmd: Command, hosts: list[str]) -> None:
     """`sync config` and `sync host config` for the hosts, where those commands exist.
 
     Their progress messages show only where the loader's progress would."""
-    call_quietly(cmd, "sync config", [])
+    cmd.call(["sync", "config"], quiet=True)
     if hosts:
-        call_quietly(cmd, "sync host config", hosts)
-
-
-def call_quietly(cmd: Command, path: str, args: list[str]) -> Any:
-    """Run the sub-command `path` (when it exists) on `args`; its progress messages
-    show only on a terminal. The command is looked up directly: the arguments
-    may be thousands of host names."""
-    sub = registry().get(tuple(path.split()))
-    if sub is None:
-        return None
-    ctx = cmd.ctx if cmd.ctx.tty and not cmd.ctx.api else cmd.ctx.replace(progress=_quiet)
-    return sub(ctx).run(args, Params())
-
-
-def _quiet(text: str) -> None:
-    pass
+        cmd.call(["sync", "host", "config", *hosts], quiet=True)
 
 
 def update_by_value(model: Any, field: str, values: dict[int, Any]) -> None:

@@ -30,7 +30,12 @@ class Outcome:
 
     @property
     def format(self) -> str | None:
-        return self.params.get("output-format")
+        return dict.get(self.params, "output-format")
+
+    @property
+    def status(self) -> int:
+        """The exit status: a result may carry its own (`run host` when a host failed)."""
+        return getattr(self.result, "status", 0)
 
     def render(self, fmt: str | None = None) -> str:
         return render(self.result, fmt or self.format)
@@ -68,13 +73,15 @@ def run_resolved(resolved: Resolved, ctx: Context) -> Outcome:
     committed work and answer with the command's usual error
     ("... already exists"), never a database error.
     """
-    cls, args, params = resolved.command, resolved.args, resolved.params
-    if args and args[0] == "help":
-        raise errors.HelpShown(helptext.command_help(cls, params.get("format")))
+    cls, args = resolved.command, resolved.args
+    if args and (args[0] == "help" or "--help" in args or "-h" in args):
+        raise errors.HelpShown(helptext.command_help(cls, dict.get(resolved.params, "format")))
+    params = cls.bind(resolved.params, ctx.progress)
     for attempt in range(RETRIES + 1):
         try:
             with _transaction(cls, ctx):
                 result = cls(ctx).run(args, params)
+                params.settle()
             return Outcome(cls, args, params, result)
         except DatabaseError as exc:
             kind = failure_kind(exc)
@@ -121,14 +128,30 @@ def failure_kind(exc: BaseException) -> str | None:
     return "race" if any(t in text for t in SQLITE_RACES) else None
 
 
-def run_subcommand(ctx: Context, words: Sequence[str] | str) -> Any:
-    """Run a command from inside another (same transaction, same caller)."""
+def run_subcommand(ctx: Context, words: Sequence[str] | str, quiet: bool = False,
+                   params: dict[str, str] | None = None) -> Any:
+    """Run a command from inside another: same transaction, same caller, its
+    parameters checked by its declarations like any call's. `params` adds
+    parameters already split (a value may then hold anything); with `quiet`
+    its progress messages show only on a terminal."""
     if isinstance(words, str):
         import shlex
 
         words = shlex.split(words)
     resolved = resolve(list(words))
-    return resolved.command(ctx).run(resolved.args, resolved.params)
+    if params:
+        resolved.params.update(params)
+    if quiet and not (ctx.tty and not ctx.api):
+        ctx = ctx.replace(progress=_quiet)
+    cls = resolved.command
+    bound = cls.bind(resolved.params, ctx.progress)
+    result = cls(ctx).run(resolved.args, bound)
+    bound.settle()
+    return result
+
+
+def _quiet(text: str) -> None:
+    pass
 
 
 def is_readonly_violation(exc: BaseException) -> bool:

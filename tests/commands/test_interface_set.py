@@ -52,8 +52,11 @@ def test_set_common_errors(stack, two, field):
         error(stack("set", "host", "interface", field, two, f"{selectors[0]}=x"),
               f'"{field}" parameter is required', usage)
     missing = " or ".join(f'"{s}"' for s in selectors)
-    error(stack("set", "host", "interface", field, two, value, "channel=1"),
-          f"{missing} parameter is required", usage)
+    # An undeclared parameter is ignored, with a warning (Stacki ignores it silently).
+    warning = ("" if field == "channel" else
+               f'warning - "channel" is not a parameter of "set host interface {field}"\n')
+    assert stack("set", "host", "interface", field, two, value, "channel=1") == Result(
+        255, "", f"{warning}error - {missing} parameter is required\n{usage}\n")
     for selector in selectors:
         error(stack("set", "host", "interface", field, two, value, f"{selector}=NoSuch"),
               f'{selector} "NoSuch" does not exist for host "{two}"')
