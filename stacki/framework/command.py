@@ -8,7 +8,6 @@ declaration.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import pkgutil
 from pathlib import Path
@@ -371,32 +370,22 @@ def _scan(package: str) -> dict[tuple[str, ...], tuple[str, str]]:
     return index
 
 
-def _signature(directory: Path) -> list[list]:
-    """What the cached index depends on: the command modules' names, sizes and times."""
-    return sorted([e.name, e.stat().st_size, e.stat().st_mtime_ns]
-                  for e in os.scandir(directory) if e.name.endswith(".py"))
+def signature(directory: Path) -> dict[str, int]:
+    """What the committed index depends on: the command modules and their sizes."""
+    return {e.name: e.stat().st_size for e in os.scandir(directory)
+            if e.name.endswith(".py") and e.name != "__init__.py"}
 
 
 def _load_index(package: str = "stacki.commands") -> dict[tuple[str, ...], tuple[str, str]]:
+    """The committed index (stacki/framework/command_index.py) when it matches
+    the command modules; else (a module added or changed and the index not
+    regenerated yet) a scan of every module, slower but right."""
+    from stacki.framework import command_index
+
     directory = Path(importlib.import_module(package).__path__[0])
-    cache = directory / "__pycache__" / "command-index.json"
-    signature = _signature(directory)
-    try:
-        data = json.loads(cache.read_text())
-        if data["signature"] == signature:
-            return {tuple(k.split()): tuple(v) for k, v in data["index"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    index = _scan(package)
-    try:
-        cache.parent.mkdir(exist_ok=True)
-        tmp = cache.with_name(f"{cache.name}.{os.getpid()}")
-        tmp.write_text(json.dumps({"signature": signature,
-                                   "index": {" ".join(k): v for k, v in index.items()}}))
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a read-only installation simply scans every time
-    return index
+    if command_index.SIGNATURE == signature(directory):
+        return {tuple(k.split()): v for k, v in command_index.INDEX.items()}
+    return _scan(package)
 
 
 _registry: Registry | None = None

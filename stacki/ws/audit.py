@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from stacki.inventory.models import AuditRecord
 from stacki.inventory.prepared import PreparedInsert
+from stacki.ws.replies import API_ERROR
 from stacki.ws.throttle import client_address
 
 log = logging.getLogger("stacki.ws")
@@ -59,8 +60,8 @@ def detail(response: HttpResponse) -> str:
         body = json.loads(text)
     except ValueError:
         return text[:MAX_DETAIL]
-    if isinstance(body, dict) and "API Error" in body:
-        return str(body["API Error"]).strip()[:MAX_DETAIL]
+    if isinstance(body, dict) and API_ERROR in body:
+        return str(body[API_ERROR]).strip()[:MAX_DETAIL]
     if body in ({"logged_in": False}, {"login": "False"}):
         return "not logged in" if "logged_in" in body else "wrong user name or key"
     return text[:MAX_DETAIL]

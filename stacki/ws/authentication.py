@@ -30,6 +30,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from stacki.inventory.models import User
 from stacki.apiusers import keys
 from stacki.ws import audit, throttle
+from stacki.ws.replies import error_response
 from stacki.ws.sessions import USER_ID
 
 SESSION_ENDPOINTS = ("/stack/login", "/stack/logout")
@@ -58,9 +59,7 @@ def credentials(header: str) -> tuple[str, str]:
 
 
 def _error(message: str, status: int) -> HttpResponse:
-    from stacki.ws.views import json_response
-
-    return json_response({"API Error": message}, status)
+    return error_response(message, status)
 
 
 def verify(request: HttpRequest, username: str, key: str) -> keys.Match | HttpResponse | None:

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from stacki.inventory.models import LoginFailure
+from stacki.ws.replies import error_response
 
 USER, ADDRESS = "user", "address"
 MAX_SUBJECT = 255
@@ -90,9 +91,6 @@ class Gate:
 
 
 def too_many(retry_after: int) -> HttpResponse:
-    from stacki.ws.views import json_response
-
-    response = json_response(
-        {"API Error": f"Too many failed logins; try again in {retry_after} seconds"}, 429)
+    response = error_response(f"Too many failed logins; try again in {retry_after} seconds", 429)
     response["Retry-After"] = str(retry_after)
     return response

@@ -4,7 +4,6 @@ who the caller is comes from stacki.ws.authentication (`request.user`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
@@ -20,18 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from stacki.apiusers import keys
 from stacki.ws import audit, authentication, dispatch, uploads
+from stacki.ws.replies import NOT_LOGGED_IN, error_response, json_response, too_large
 
 log = logging.getLogger("stacki.ws")
 
 # Parameter names whose values never reach the log.
 SECRET = re.compile(r"pass|secret|key|token|cred|value", re.IGNORECASE)
-NOT_LOGGED_IN = {"logged_in": False}
-
-
-def json_response(body: Any, status: int = 200) -> HttpResponse:
-    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
-
-
 def redact(params: dict[str, str]) -> dict[str, str]:
     return {k: ("<redacted>" if SECRET.search(k) else v)
             for k, v in params.items() if k != "output-format"}
@@ -50,7 +43,7 @@ def stack(request: HttpRequest) -> HttpResponse:
         get_token(request)
         return json_response({})
     if request.method != "POST":
-        return json_response({"API Error": "Method not allowed"}, 405)
+        return error_response("Method not allowed", 405)
     started = time.perf_counter()
     if request.user is None:
         log_call(request, "command=-", 403, started)
@@ -107,7 +100,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         return json_response(NOT_LOGGED_IN, 403)
     upload = request.FILES.get("csvFile")
     if upload is None:
-        response = json_response({"API Error": 'No file in the "csvFile" field'}, 400)
+        response = error_response('No file in the "csvFile" field', 400)
     elif upload.size > settings.STACKI_MAX_UPLOAD:
         response = too_large()
     else:
@@ -118,27 +111,23 @@ def upload(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def too_large() -> HttpResponse:
-    return json_response({"API Error": "Request body too large"}, 413)
-
-
 # Django's own error pages are HTML; the service answers JSON, never a traceback.
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return json_response({"API Error": f"CSRF verification failed: {reason}"}, 403)
+    return error_response(f"CSRF verification failed: {reason}", 403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
         return too_large()
-    return json_response({"API Error": "Bad request"}, 400)
+    return error_response("Bad request", 400)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return json_response({"API Error": "Forbidden"}, 403)
+    return error_response("Forbidden", 403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return json_response({"API Error": "Not found"}, 404)
+    return error_response("Not found", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
