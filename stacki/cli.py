@@ -6,7 +6,8 @@ import os
 import sys
 
 EXIT_ERROR = 255
-USAGE = "usage: stack [--debug] [-h|--help] [--version] COMMAND [ARGS] [key=value ...]"
+USAGE = ("usage: stack [--debug] [-h|--help] [--version] [--completion bash|zsh] "
+         "COMMAND [ARGS] [key=value ...]")
 
 
 def _options(argv: list[str]) -> tuple[list[str], bool] | int:
@@ -23,11 +24,8 @@ def _options(argv: list[str]) -> tuple[list[str], bool] | int:
         elif option == "--version":
             words = ["report", "version"]
             break
-        elif option == "--complete":
-            from stacki.framework import completion
-
-            sys.stdout.write(completion.candidates(words))
-            return 0
+        elif option in ("--complete", "--completion"):
+            return _completion(option, words)
         elif option == "--":
             break
         else:
@@ -35,6 +33,21 @@ def _options(argv: list[str]) -> tuple[list[str], bool] | int:
             sys.stderr.write(f"error - option {option} not recognized\n{USAGE}\n")
             return EXIT_ERROR
     return words, debug
+
+
+def _completion(option: str, words: list[str]) -> int:
+    """`--completion bash|zsh`: the shell's script; `--complete LINE`: the words after LINE."""
+    from stacki.framework import completion
+
+    if option == "--complete":
+        sys.stdout.write(completion.complete(words[0] if words else ""))
+        return 0
+    if not words or words[0] not in completion.SCRIPTS:
+        sys.stderr.write("error - --completion needs a shell: " + " or ".join(completion.SCRIPTS)
+                         + "\n")
+        return EXIT_ERROR
+    sys.stdout.write(completion.script(words[0]))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

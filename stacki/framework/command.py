@@ -310,12 +310,16 @@ def unknown_parameter(cls: type[Command], name: str) -> str:
     import difflib
 
     text = f'warning - "{name}" is not a parameter of "{cls.path}"'
-    close = difflib.get_close_matches(name, list(cls.declared()), n=1, cutoff=0.6)
+    declared = list(cls.declared())
+    # Two letters swapped (rakc) first: difflib scores rank as near as rack.
+    close = [d for d in declared if sorted(d) == sorted(name)] or \
+        difflib.get_close_matches(name, declared, n=1, cutoff=0.6)
     return text + (f'; did you mean "{close[0]}"?' if close else "")
 
 
 # Parameters every command accepts, declared once.
-OUTPUT_FORMAT = Param("output-format", types.Type("format", "string", output.check_format),
+OUTPUT_FORMAT = Param("output-format", types.Type("format", "string", output.check_format,
+                                                  output.FORMATS),
                       hidden=True, help="How a table prints: " + output.FORMATS_TEXT + ".")
 SHARED_PARAMS = (OUTPUT_FORMAT,)
 

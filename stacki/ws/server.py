@@ -15,6 +15,8 @@ import os
 import sys
 from typing import Any
 
+from stacki import VERSION
+
 DEFAULT_BIND = "127.0.0.1:8000"
 WILDCARDS = ("", "0.0.0.0", "::", "[::]", "*")
 
@@ -26,6 +28,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=int, default=600,
                         help="seconds a request may run before its worker is restarted")
     parser.add_argument("--log-file", help="also append the call log to this file")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")

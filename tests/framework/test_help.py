@@ -138,4 +138,18 @@ def test_stack_version(stack):
 def test_bad_option_exits_255(stack):
     assert stack("--bogus", "list", "host") == Result(255, "", (
         "error - option --bogus not recognized\n"
-        "usage: stack [--debug] [-h|--help] [--version] COMMAND [ARGS] [key=value ...]\n"))
+        "usage: stack [--debug] [-h|--help] [--version] [--completion bash|zsh] "
+        "COMMAND [ARGS] [key=value ...]\n"))
+
+
+def test_wsclient_and_stacki_ws_versions(capsys):
+    import pytest as _pytest
+
+    from stacki import VERSION, client
+    from stacki.ws import server
+
+    for main, prog in ((client.main, "wsclient"), (server.main, "stacki-ws")):
+        with _pytest.raises(SystemExit) as exit_:
+            main(["--version"])
+        assert exit_.value.code == 0
+        assert capsys.readouterr().out == f"{prog} {VERSION}\n"
