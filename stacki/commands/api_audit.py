@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from stacki import errors
+from stacki.apiusers.access import dotted
+from stacki.apiusers.timestamps import parse, show
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory.models import AuditRecord
-from stacki.apiusers.access import dotted
-from stacki.apiusers.timestamps import parse, show
 
 HEADER = ["time", "user", "via", "address", "command", "arguments", "outcome", "detail",
           "status", "duration"]

@@ -3,17 +3,20 @@ admins included (webservice.md §6)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from stacki import errors
-from stacki.commands.api_perms import check_pattern, revoke
 from stacki.apiusers.access import same_pattern
+from stacki.commands.api_perms import check_pattern, revoke
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 
+
 class PatternList(Command):
     """Base of the blacklist and sudo-list commands (not a command itself)."""
 
-    model: type = m.Blacklist
+    model: Any = m.Blacklist
     duplicate = ""
     absent = ""
 

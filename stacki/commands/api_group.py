@@ -5,13 +5,14 @@ can also hold hosts."""
 
 from __future__ import annotations
 
-from stacki import errors
 from django.db.models import Prefetch
 
+from stacki import errors
 from stacki.apiusers.users import ALNUM
 from stacki.framework.command import Arg, Command, Example, Params
 from stacki.framework.output import Table
 from stacki.inventory.models import Group, User
+
 
 class AddApiGroup(Command):
     """Create a group for web-service users (the same groups hold hosts)."""

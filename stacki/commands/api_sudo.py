@@ -10,6 +10,7 @@ from stacki.framework.command import Example, Param, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
 
+
 class SudoList(PatternList):
     model = m.SudoCommand
 

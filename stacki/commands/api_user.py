@@ -13,7 +13,6 @@ from stacki.framework.output import Table
 from stacki.inventory.models import Group, User
 
 
-
 class AddApiUser(Command):
     """Create a web-service user and print its key.
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params, bool2str
-from stacki.inventory.objects import select_objects
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 from stacki.inventory.attr_store import store_attrs
+from stacki.inventory.objects import select_objects
 
 # The appliance every cluster needs: hosts named backend-R-R default to it.
 DEFAULT_APPLIANCE = "backend"

@@ -3,8 +3,9 @@ appliance, environment and host wrappers (cli.md §6), attribute docs."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from stacki import errors
 from stacki.commands.scoped import (
     GLOBAL,
     Scope,
@@ -12,13 +13,12 @@ from stacki.commands.scoped import (
     derive,
     scoped_rows,
 )
-from stacki import errors
-from stacki.inventory.batches import batches
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import attrs
 from stacki.inventory import models as m
 from stacki.inventory.attr_store import store_attrs
+from stacki.inventory.batches import batches
 
 COMMON = "_common_"
 # What every scope's `list attr` reads; usage lines show only attr (and display
@@ -152,7 +152,7 @@ class ListAttr(ScopedCommand):
     @classmethod
     def extra_params(cls) -> tuple[Param, ...]:
         if cls.scope is None:  # the global command also lists other scopes (scope=)
-            hidden = (*LISTING_PARAMS, DISPLAY._replace(hidden=True))
+            hidden: tuple[Param, ...] = (*LISTING_PARAMS, DISPLAY._replace(hidden=True))
         elif cls.scope == "host":
             hidden = (*LISTING_PARAMS, SHADOW)
         else:
@@ -168,7 +168,7 @@ class ListAttr(ScopedCommand):
     def run(self, args: list[str], params: Params) -> Table:
         scope = self.scope_of(params)
         targets = self.targets(scope, args)
-        options = {
+        options: dict[str, Any] = {
             "shadow": params.flag("shadow", True) and self.ctx.admin,
             "var": params.flag("var", True),
             "const": params.flag("const", True),
@@ -178,7 +178,7 @@ class ListAttr(ScopedCommand):
             found = attrs.resolve(targets, **options)
         else:
             found = attrs.unresolved(scope.name, targets, **options)
-        names = {None: ""} if scope is GLOBAL else {t.id: t.name for t in targets}
+        names: dict[int | None, str] = {None: ""} if scope is GLOBAL else {t.id: t.name for t in targets}
         by_owner = {names[key]: values for key, values in found.items()}
         display = params.value("display", "all") if scope.name == "host" else "all"
         if display in ("common", "distinct"):

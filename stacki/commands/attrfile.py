@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from stacki import errors
 from stacki.commands.spreadsheet import (
     FILE,
     PROCESSOR,
@@ -22,12 +23,11 @@ from stacki.commands.spreadsheet import (
     read_rows,
     sync,
 )
-from stacki import errors
 from stacki.framework.command import Command, Example, Param, Params
-from stacki.inventory.hostsel import all_hosts
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
 from stacki.inventory.attr_store import store_attrs
+from stacki.inventory.hostsel import all_hosts
 
 CTOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 LONG = ("attrName", "attrVal")

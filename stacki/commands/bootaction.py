@@ -9,8 +9,8 @@ from typing import ClassVar
 
 from django.db.models import Q
 
-from stacki.commands.os import find_os, native_os
 from stacki import errors
+from stacki.commands.os import find_os, native_os
 from stacki.commands.setfield import SetField
 from stacki.framework import types
 from stacki.framework.command import Arg, Command, Example, Param, Params

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Params
-from stacki.inventory.objects import select_objects
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.objects import select_objects
 
 
 class AddEnvironment(Command):

@@ -10,9 +10,9 @@ from collections import defaultdict
 
 from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
-from stacki.inventory.hostsel import all_hosts
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.hostsel import all_hosts
 from stacki.inventory.models import Group
 
 Membership = m.Host.groups.through

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 from django.db.models import Q
 
 from stacki import errors
-from stacki.framework import types
 from stacki.commands.setfield import SetField
+from stacki.framework import types
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.home import frontend_name
@@ -348,7 +348,7 @@ class SetHostBootaction(Command):
     # Fixed by the installaction/osaction spellings; otherwise the `type` parameter.
     boot_type: ClassVar[str | None] = None
     args = (HOSTS,)
-    params = (
+    params: ClassVar[tuple[Param, ...]] = (
         Param("action", optional=False, help="The boot action name (see list bootaction)."),
         Param("type", optional=False, help="os or install."),
         SYNC,

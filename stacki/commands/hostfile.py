@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stacki import errors
 from stacki.commands import hostfile_plan as plan
 from stacki.commands.group import groups_of_hosts
 from stacki.commands.hostfile_write import Writer
@@ -17,7 +18,6 @@ from stacki.commands.spreadsheet import (
     read_rows,
     sync,
 )
-from stacki import errors
 from stacki.framework.command import Command, Example, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m

@@ -15,11 +15,24 @@ from stacki.framework.output import Table
 from stacki.inventory import models as m
 from stacki.inventory.batches import batches
 from stacki.inventory.interfaces import (
-    CHUNK, Siblings, check_name, device_key, find_network, for_hosts, free_ips, interfaces_of,
-    same_device, same_mac,
+    CHUNK,
+    Siblings,
+    check_name,
+    device_key,
+    find_network,
+    for_hosts,
+    free_ips,
+    interfaces_of,
+    same_device,
+    same_mac,
 )
 from stacki.inventory.values import (
-    ipv4_address, is_null, nullable, parse_mac, parse_vlan, str2bool,
+    ipv4_address,
+    is_null,
+    nullable,
+    parse_mac,
+    parse_vlan,
+    str2bool,
 )
 
 COLUMNS = ["host", "interface", "default", "network", "mac", "ip", "name", "module", "vlan",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from stacki import errors
 from stacki.commands.interface import ANY_HOSTS, HOST_ARG, one_host
 from stacki.framework.command import Command, Example, Param, Params

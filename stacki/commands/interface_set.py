@@ -9,17 +9,23 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, ClassVar
 
-from stacki.commands.interface import HOST_ARG, HOSTS_ARG, one_host, some_hosts
-from stacki.inventory.interfaces import (
-    Siblings, check_name, find_network, free_ips, interfaces_of, same_device, same_mac,
-    same_network,
-)
-from stacki.inventory.values import ipv4_address, is_null, nullable, parse_mac
 from stacki import errors
+from stacki.commands.interface import HOST_ARG, HOSTS_ARG, one_host, some_hosts
 from stacki.commands.setfield import SetField
 from stacki.framework import types
 from stacki.framework.command import Arg, Example, Param, Params
 from stacki.inventory import models as m
+from stacki.inventory.interfaces import (
+    Siblings,
+    check_name,
+    find_network,
+    free_ips,
+    interfaces_of,
+    same_device,
+    same_mac,
+    same_network,
+)
+from stacki.inventory.values import ipv4_address, is_null, nullable, parse_mac
 
 MATCHERS = {"interface": same_device, "mac": same_mac, "network": same_network}
 SELECTOR_HELP = {

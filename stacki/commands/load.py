@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
-from stacki.commands.load_script import Line, script
 from stacki import errors
+from stacki.commands.load_script import Line, script
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Text
 
@@ -147,6 +147,6 @@ class Load(Command):
         args = [" ".join(line.args)] if line.args else []
         try:
             with transaction.atomic():
-                self.call([*line.path.split(), *args], params=line.given())
+                self.call([*line.path.split(), *args], params=dict(line.given()))
         except Exception as exc:  # noqa: BLE001 - `exec` skips a command that fails, as documented
             log.debug("load: skipped %s: %s", line.path, exc)

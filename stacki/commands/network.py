@@ -8,10 +8,10 @@ from stacki import errors
 from stacki.commands.setfield import SetField
 from stacki.framework import types
 from stacki.framework.command import Arg, Command, Example, Param, Params
-from stacki.inventory.values import ipv4_address, ipv4_network
-from stacki.inventory.objects import select_objects
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.objects import select_objects
+from stacki.inventory.values import ipv4_address, ipv4_network
 
 NETWORK_ARGS = (Arg("network", repeat=True, help="One or more network names (LIKE patterns)."),)
 ONE_NETWORK = (Arg("network", help="A single network name."),)

@@ -15,10 +15,10 @@ from functools import cache, cached_property
 from typing import Any
 
 from stacki.framework.context import Context
-from stacki.inventory.hostsel import all_hosts, localhost
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 from stacki.inventory.attrs import resolve, truthy
+from stacki.inventory.hostsel import all_hosts, localhost
 from stacki.inventory.scopes import for_hosts
 
 BANNER = [

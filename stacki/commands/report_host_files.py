@@ -87,7 +87,7 @@ class Resolver:
         self.public = cluster.attr("Kickstart_PublicDNSServers", shadow)
         self.private = cluster.attr("Kickstart_PrivateDNSServers", shadow)
         self.fallback = cluster.attr("Kickstart_PrivateAddress", shadow, const=True)
-        self.frontend_ips = {}
+        self.frontend_ips: dict[int, str] = {}
         for nic in cluster.frontend_nics():
             if nic.ip and nic.network_id is not None:
                 self.frontend_ips.setdefault(nic.network_id, nic.ip)
@@ -223,7 +223,7 @@ def interface_files(ctx: Context, cluster: Cluster, host: m.Host, only: str | No
     sles = host.box.os.name == "sles"
     directory = "/etc/sysconfig/network" if sles else "/etc/sysconfig/network-scripts"
     lines: list[str] = []
-    udev = []
+    udev: list[str] = []
     for nic in cluster.nics[host.id]:
         if not nic.device or "noreport" in nic.option_list or nic.device == "ipmi":
             continue

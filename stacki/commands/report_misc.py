@@ -9,8 +9,7 @@ import struct
 import sys
 from pathlib import Path
 
-from stacki import VERSION, home, sysfiles
-from stacki import errors
+from stacki import VERSION, errors, home, sysfiles
 from stacki.framework.command import Command, Example, Param, Params, respelled
 from stacki.framework.output import Table, report
 from stacki.sysfiles import read_system_file

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from stacki import errors
 from stacki.commands.scoped import (
     GLOBAL,
     SCOPES,
@@ -17,11 +18,10 @@ from stacki.commands.scoped import (
     target_fields,
     target_id,
 )
-from stacki import errors
 from stacki.framework.command import Arg, Example, Param, Params
 from stacki.framework.output import Table
-from stacki.inventory import scopes
 from stacki.inventory import models as m
+from stacki.inventory import scopes
 
 COLUMNS = ("network", "netmask", "gateway", "subnet", "interface")
 FIELDS = ("address", "netmask", "gateway", "subnet__name", "interface", "subnet_id")

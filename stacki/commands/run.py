@@ -92,8 +92,8 @@ def addresses(hosts: list[m.Host]) -> dict[int, str]:
     for host in hosts:
         attr = chosen[host.id].get("stack.network")
         wanted = [ip for network, ip, _ in nics[host.id] if attr and network == attr.value]
-        default = [ip for _, ip, is_default in nics[host.id] if is_default]
-        result[host.id] = (wanted or default or [host.name])[0]
+        defaults = [ip for _, ip, is_default in nics[host.id] if is_default]
+        result[host.id] = (wanted or defaults or [host.name])[0]
     return result
 
 

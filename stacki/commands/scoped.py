@@ -8,7 +8,7 @@ extra parameters) and in its fixed scope, so every scope shares one code path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -18,10 +18,10 @@ from django.db.models import Q
 from stacki import errors
 from stacki.framework import types
 from stacki.framework.command import Arg, Command, Example, Param, Params
-from stacki.inventory.objects import select_objects
 from stacki.inventory import models as m
-from stacki.inventory.scopes import IN_LIMIT, LETTERS
 from stacki.inventory.batches import batches
+from stacki.inventory.objects import select_objects
+from stacki.inventory.scopes import IN_LIMIT, LETTERS
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ SCOPE = Param("scope", types.choice(*SCOPES, case=True, invalid="is not valid"),
               help="The scope: global (default), os, appliance, environment or host.")
 
 
-def target_q(scope: Scope, targets: list) -> Q:
+def target_q(scope: Scope, targets: Sequence[Any]) -> Q:
     """Rows of a Scoped model stored at these targets."""
     if scope.name == "global":
         return Q(scope="global")
@@ -78,10 +78,10 @@ def scoped_rows(model: type[models.Model], scope: Scope, targets: list,
     """Queries for the rows stored at these targets, one per batch of
     targets: a command over many hosts never builds an oversized statement."""
     if scope is GLOBAL:
-        yield model.objects.filter(target_q(scope, targets), **match)
+        yield model._default_manager.filter(target_q(scope, targets), **match)
         return
     for batch in batches(targets, IN_LIMIT):
-        yield model.objects.filter(target_q(scope, batch), **match)
+        yield model._default_manager.filter(target_q(scope, batch), **match)
 
 
 def delete_rows(model: type[models.Model], scope: Scope, targets: list, **match: Any) -> None:

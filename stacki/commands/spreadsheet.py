@@ -19,11 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from stacki import home
-from stacki import errors
-from stacki.inventory.batches import batches
+from stacki import errors, home
 from stacki.framework.command import Command, Param, Params
 from stacki.framework.context import Context
+from stacki.inventory.batches import batches
 
 T = TypeVar("T")
 

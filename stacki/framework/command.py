@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from stacki import errors

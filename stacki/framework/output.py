@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
-
 from stacki import errors
 
 FORMATS = ("text", "json", "shell", "python", "null")
@@ -32,10 +31,11 @@ class Table:
     status = 0
 
     def __init__(self, header: Sequence[str | None] | None,
-                 rows: list[Sequence[Any]] | None = None, trim_owner: bool = False,
+                 rows: Sequence[Sequence[Any]] | None = None, trim_owner: bool = False,
                  show_header: bool = True) -> None:
         self.header = header
-        self.rows = [] if rows is None else rows
+        # Kept as given (not copied): some commands fill the list afterwards.
+        self.rows: list[Sequence[Any]] = [] if rows is None else rows  # type: ignore[assignment]
         self.trim_owner = trim_owner
         self.show_header = show_header
 

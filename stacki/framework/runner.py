@@ -171,7 +171,7 @@ def _transaction(cls: type[Command], ctx: Context) -> Iterator[None]:
         connection.ensure_connection()
         # Writers take the write lock up front so that two writers queue on
         # the busy timeout instead of failing halfway with "database is locked".
-        connection.transaction_mode = "IMMEDIATE" if cls.mutates() and not ctx.readonly else None
+        connection.transaction_mode = "IMMEDIATE" if cls.mutates() and not ctx.readonly else None  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             if ctx.readonly:

@@ -20,8 +20,14 @@ from stacki import VERSION
 from stacki.inventory import models as m
 from stacki.inventory.prepared import Prepared
 from stacki.inventory.scopes import (
-    PRIORITY, TARGET_FIELDS, for_hosts, grouped_rows, host_targets, placement,
-    stored_rows, wanted_for,
+    PRIORITY,
+    TARGET_FIELDS,
+    for_hosts,
+    grouped_rows,
+    host_targets,
+    placement,
+    stored_rows,
+    wanted_for,
 )
 from stacki.inventory.values import str2bool
 

@@ -56,7 +56,7 @@ _BOX_COLUMNS = m.columns_of(m.Box)
 _OS_COLUMNS = m.columns_of(m.OS)
 # A box row followed by its OS's row.
 _BOX_OS_COLUMNS = _BOX_COLUMNS + m.columns_of(m.OS, "os__")
-_CACHE_NAMES = tuple(m.Host._meta.get_field(name).cache_name
+_CACHE_NAMES = tuple(m.Host._meta.get_field(name).cache_name  # type: ignore[union-attr]
                      for name in ("appliance", "box", "environment"))
 _OS_CACHE_NAME = m.Box._meta.get_field("os").cache_name
 _APPLIANCE, _BOX, _ENVIRONMENT = (_HOST_COLUMNS.index(f"{name}_id")
@@ -99,7 +99,8 @@ def instances(rows: Iterable[Sequence[Any]], db: str = DEFAULT_DB_ALIAS) -> list
     # Environments are optional: no query when no host has one.
     environments = (_table(m.Environment, _ENVIRONMENT_COLUMNS, _ENVIRONMENTS(using=db), db)
                     if any(map(itemgetter(_ENVIRONMENT), rows)) else {})
-    boxes, oses = {}, {}
+    boxes: dict[int, m.Box] = {}
+    oses: dict[int, m.OS] = {}
     width = len(_BOX_COLUMNS)
     for row in _BOXES(using=db):
         box = boxes[row[0]] = _make(m.Box, _BOX_COLUMNS, row, db)
@@ -109,7 +110,7 @@ def instances(rows: Iterable[Sequence[Any]], db: str = DEFAULT_DB_ALIAS) -> list
         box._state.fields_cache = {_OS_CACHE_NAME: os}
     appliance, box, environment = _CACHE_NAMES
     hosts = []
-    for row in rows:
+    for row in rows:  # type: ignore[assignment]
         host = _make(m.Host, _HOST_COLUMNS, row, db)
         # What select_related leaves, without the descriptors' per-assignment checks.
         host._state.fields_cache = {appliance: appliances.get(row[_APPLIANCE]),

@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 
 from stacki import errors
 from stacki.inventory import models as m
-from stacki.inventory.scopes import IN_LIMIT
 from stacki.inventory.batches import batches
+from stacki.inventory.scopes import IN_LIMIT
 from stacki.inventory.values import normal_mac
 
 CLASH_FIELDS = ("device", "mac", "ip", "network")
@@ -139,7 +139,7 @@ class Siblings:
 def update(changed: list[m.Interface], fields: list[str]) -> None:
     """Write `fields` of `changed`: one UPDATE per distinct value where values are few
     (the usual case: one value for every selected interface), else CASE statements."""
-    columns = [m.Interface._meta.get_field(f).attname for f in fields]
+    columns = [m.Interface._meta.get_field(f).attname for f in fields]  # type: ignore[union-attr]
     groups: dict[tuple, list[int]] = defaultdict(list)
     for iface in changed:
         groups[tuple(getattr(iface, c) for c in columns)].append(iface.id)

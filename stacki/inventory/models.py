@@ -24,14 +24,14 @@ def rows_of(model: type[models.Model], *names: str, order: tuple[str, ...] = ()
     """The rows of `model` as tuples of `names` (sorted by `order`), a
     queryset to chain from, never to iterate itself: building a queryset
     costs about as much as running a small query, so each is built once."""
-    rows = model.objects.values_list(*names)
+    rows = model._default_manager.values_list(*names)
     return rows.order_by(*order) if order else rows
 
 
 def columns_of(model: type[models.Model], path: str = "") -> list[str]:
     """The names of `model`'s columns (foreign keys as `x_id`), each after
     `path` (`os__` for a related model's), in the table's order."""
-    return [path + f.attname for f in model._meta.concrete_fields]
+    return [path + f.attname for f in model._meta.concrete_fields]  # type: ignore[attr-defined]
 
 
 class OS(models.Model):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from stacki.apiusers import access
 from stacki.framework.command import registry
 from stacki.framework.helptext import catalogue_entry
-from stacki.apiusers import access
 from stacki.ws.replies import NOT_LOGGED_IN, json_response
 
 

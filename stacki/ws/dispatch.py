@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stacki import errors
+from stacki.apiusers import access
 from stacki.framework.command import Params, Resolved, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Table, objects
 from stacki.framework.runner import DatabaseUnavailable, Outcome, run_resolved
-from stacki.apiusers import access
 from stacki.ws import uploads
 from stacki.ws.replies import error_body
 

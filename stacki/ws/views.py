@@ -31,7 +31,7 @@ def redact(params: dict[str, str]) -> dict[str, str]:
 
 
 def log_call(request: HttpRequest, what: str, status: int, started: float, **extra: Any) -> None:
-    user = request.user.username if request.user is not None else "-"
+    user = request.user.username if request.user is not None else "-"  # type: ignore[union-attr]
     details = "".join(f" {k}={v}" for k, v in extra.items())
     log.info("user=%s %s%s status=%d duration=%.1fms", user, what, details, status,
              (time.perf_counter() - started) * 1000)
@@ -59,7 +59,7 @@ def stack(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(reply.content(), status=reply.status, content_type="application/json")
     # Logged just now (a bug's traceback too, by dispatch): without this, Django
     # would add "Internal Server Error" for every command's ordinary error.
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
@@ -88,7 +88,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def user(request: HttpRequest) -> HttpResponse:
-    name = request.user.username if request.user is not None else "None"
+    name = request.user.username if request.user is not None else "None"  # type: ignore[union-attr]
     return json_response({"user": name})
 
 
@@ -104,7 +104,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     elif upload.size > settings.STACKI_MAX_UPLOAD:
         response = too_large()
     else:
-        path = uploads.store(request.user.username, upload.name, upload.chunks())
+        path = uploads.store(request.user.username, upload.name, upload.chunks())  # type: ignore[union-attr]
         text = path.read_bytes().decode("utf-8", errors="replace")
         response = json_response({"csv": text, "name": path.name, "dir": str(path)})
     log_call(request, "upload", response.status_code, started)

@@ -5,7 +5,6 @@
 import pytest
 
 from stacki import home
-
 from tests.conftest import Result
 
 ADD_USER_USAGE = "{username} [admin=bool] [group=string]"

@@ -5,7 +5,6 @@ import pytest
 from tests.commands.interfaces import error, snapshot
 from tests.conftest import Result
 
-
 # --- aliases -----------------------------------------------------------------------
 
 ALIAS_USAGE = "{host} {alias=string} {interface=string}"

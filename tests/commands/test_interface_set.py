@@ -6,7 +6,6 @@ from stacki.inventory import models as m
 from tests.commands.interfaces import MAC, error, rows, snapshot
 from tests.conftest import Result
 
-
 # --- set host interface <field> ----------------------------------------------------
 
 SELECT3 = "[interface=string] [mac=string] [network=string]"

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from stacki.inventory.hostsel import all_hosts
 from stacki.inventory import attrs, scopes
 from stacki.inventory import models as m
+from stacki.inventory.hostsel import all_hosts
 
 
 def values(resolved, hosts, name):

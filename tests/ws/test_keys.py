@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from stacki.inventory.models import ApiKey, User
 from stacki.apiusers import keys
+from stacki.inventory.models import ApiKey, User
 from tests.conftest import run_cli
 from tests.ws.basicauth import basic_run, http_run, new_key, own_server
 from tests.ws.conftest import Api, Session, body

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from stacki.inventory import models as m
 from stacki.apiusers import access
+from stacki.inventory import models as m
 from tests.conftest import run_cli
 from tests.ws.conftest import Api, body
 
