@@ -10,7 +10,16 @@ from django.db.models import Q
 from stacki import errors
 from stacki.commands.setfield import SetField
 from stacki.framework import types
-from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki.framework.command import (
+    ANY_HOSTS,
+    HOSTS,
+    ONE_HOST,
+    Arg,
+    Command,
+    Example,
+    Param,
+    Params,
+)
 from stacki.framework.output import Table
 from stacki.home import frontend_name
 from stacki.inventory import models as m
@@ -150,8 +159,6 @@ def _placement_names(host: m.Host) -> tuple[str, str, str, str | None]:
             environment.name if environment is not None else None)
 
 
-HOSTS = Arg("host", repeat=True, help="One or more host names or selections (a:backend, rack*, ...).")
-ONE_HOST = Arg("host", help="A single host name.")
 SYNC = Param("sync", "boolean", help="Regenerate the PXE boot files (default true).")
 BOOT_TYPES = ("os", "install")
 
@@ -433,7 +440,7 @@ class ListHostBoot(Command):
     controller get reset on install."""
 
     path = "list host boot"
-    args = (Arg("host", optional=True, repeat=True, help="Host names or selections."),)
+    args = (ANY_HOSTS,)
     examples = (Example("list host boot a:backend", "Shows the boot settings of the backends."),)
     related = ("set host boot",)
 

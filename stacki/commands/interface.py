@@ -10,7 +10,16 @@ from operator import attrgetter
 from typing import Any
 
 from stacki import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki.framework.command import (
+    ANY_HOSTS,
+    HOSTS,
+    ONE_HOST,
+    Arg,
+    Command,
+    Example,
+    Param,
+    Params,
+)
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 from stacki.inventory.batches import batches
@@ -44,10 +53,9 @@ LISTED = ("id", "host_id", "device", "default", "network_id", "mac", "ip", "name
 # What `swap host interface` exchanges: what belongs to the NIC, not to its place.
 SWAPPED = ("device", "mac", "module", "options")
 
-HOST_ARG = (Arg("host", help="A single host name."),)
-HOSTS_ARG = (Arg("host", repeat=True, help="One or more host names or selections."),)
-ANY_HOSTS = (Arg("host", optional=True, repeat=True,
-                 help="Host names or selections; none lists every host."),)
+HOST_ARG = (ONE_HOST,)
+HOSTS_ARG = (HOSTS,)
+ANY_HOSTS_ARG = (ANY_HOSTS,)
 
 
 # --- hosts ----------------------------------------------------------------------
@@ -145,7 +153,7 @@ class ListHostInterface(Command):
     """
 
     path = "list host interface"
-    args = ANY_HOSTS
+    args = ANY_HOSTS_ARG
     params = (Param("expanded", "boolean", hidden=True,
                     help="Add each interface's network settings."),)
     examples = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stacki import errors
-from stacki.commands.interface import ANY_HOSTS, HOST_ARG, one_host
+from stacki.commands.interface import ANY_HOSTS_ARG, HOST_ARG, one_host
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
@@ -50,7 +50,7 @@ class ListHostInterfaceAlias(Command):
     """List the aliases of host interfaces."""
 
     path = "list host interface alias"
-    args = ANY_HOSTS
+    args = ANY_HOSTS_ARG
     params = (Param("interface", help="Only the aliases of this device."),
               # Read only to refuse them, as Stacki does: hosts are arguments.
               Param("host", hidden=True, help="Refused: hosts are arguments."),

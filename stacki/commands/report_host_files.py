@@ -7,12 +7,11 @@ import re
 from collections.abc import Iterator
 
 from stacki.commands.report_common import Cluster, Nic, host_report, ip_network, stack_file, warn
-from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki.framework.command import HOSTS, Arg, Command, Example, Param, Params
 from stacki.framework.context import Context
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 
-HOSTS = Arg("host", repeat=True, help="One or more host names or selections (a:backend, ...).")
 BOND = re.compile(r"^bond[0-9]+")
 INFINIBAND = re.compile(r"^ib[0-9]+$")
 

@@ -13,12 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from stacki import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params, str2bool
+from stacki.framework.command import ANY_HOSTS, Command, Example, Param, Params, str2bool
 from stacki.framework.output import Table, Text
 from stacki.inventory import models as m
 from stacki.inventory.attrs import resolve, truthy
 
-HOSTS = Arg("host", optional=True, repeat=True, help="Host names or selections.")
 # Parallel ssh sessions when threads= is not given.
 DEFAULT_THREADS = 16
 DEFAULT_TIMEOUT = 30
@@ -44,7 +43,7 @@ class IterateHost(Command):
 
     path = "iterate host"
     verbatim = True
-    args = (HOSTS,)
+    args = (ANY_HOSTS,)
     params = (Param("command", optional=False, help="The shell command; % is the host name."),)
     examples = (Example('iterate host a:backend command="ping -c 1 %"',
                         "Pings every backend host once."),)
@@ -134,7 +133,7 @@ class RunHost(Command):
     """
 
     path = "run host"
-    args = (HOSTS,)
+    args = (ANY_HOSTS,)
     params = (
         Param("command", optional=False, empty_ok=True, help="The command to run on each host."),
         Param("collate", help="yes (default): a host/output table; no: the output as is."),

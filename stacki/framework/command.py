@@ -317,6 +317,13 @@ def unknown_parameter(cls: type[Command], name: str) -> str:
     return text + (f'; did you mean "{close[0]}"?' if close else "")
 
 
+# The host selection argument, declared once in its three shapes.
+ONE_HOST = Arg("host", help="A single host name.")
+HOSTS = Arg("host", repeat=True,
+            help="One or more host names or selections (a:backend, rack*, ...).")
+ANY_HOSTS = Arg("host", optional=True, repeat=True,
+                help="Host names or selections (a:backend, rack*, ...); none: every host.")
+
 # Parameters every command accepts, declared once.
 OUTPUT_FORMAT = Param("output-format", types.Type("format", "string", output.check_format,
                                                   output.FORMATS),
