@@ -6,10 +6,13 @@ declared parameters with these, and the inventory checks stored values.
 
 from __future__ import annotations
 
-import ipaddress
 import re
+from typing import TYPE_CHECKING
 
 from stacki import errors
+
+if TYPE_CHECKING:
+    import ipaddress
 
 TRUE_WORDS = frozenset(("on", "yes", "y", "true", "1"))
 
@@ -71,8 +74,11 @@ def parse_vlan(value: str, param: str = "vlan") -> int | None:
     return vlan or None
 
 
+# ipaddress is imported where used: every `stack` start imports this module.
 def ipv4_network(address: str, mask: str) -> ipaddress.IPv4Network:
     """The network address/mask names; host bits may not be set."""
+    import ipaddress
+
     try:
         return ipaddress.IPv4Network(f"{address}/{mask}")
     except ValueError:
@@ -83,6 +89,8 @@ def ipv4_network(address: str, mask: str) -> ipaddress.IPv4Network:
 
 def ipv4_address(value: str, param: str) -> str:
     """`value` as a normalised IPv4 address, else a usage error naming `param`."""
+    import ipaddress
+
     try:
         return str(ipaddress.IPv4Address(value))
     except ValueError:
@@ -90,6 +98,8 @@ def ipv4_address(value: str, param: str) -> str:
 
 
 def is_ipv4(text: str) -> bool:
+    import ipaddress
+
     try:
         ipaddress.IPv4Address(text)
     except ValueError:
