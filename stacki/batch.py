@@ -143,7 +143,7 @@ class Batch:
         if connection.vendor == "sqlite":
             connection.ensure_connection()
             # A writer's lock up front, as every writing command takes it.
-            connection.transaction_mode = "IMMEDIATE"
+            connection.transaction_mode = "IMMEDIATE"  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
                 self.each(source)
@@ -153,7 +153,7 @@ class Batch:
             self.rolled_back = True
         finally:
             if connection.vendor == "sqlite":
-                connection.transaction_mode = None
+                connection.transaction_mode = None  # type: ignore[attr-defined]
 
     def fail(self, number: int, code: int, text: str = "") -> None:
         sys.stderr.write(text)

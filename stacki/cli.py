@@ -8,29 +8,48 @@ import sys
 EXIT_ERROR = 255
 # Words that start a boundary of their own rather than a command: they run commands.
 BOUNDARIES = {"server": "stacki.forkserver.server", "batch": "stacki.batch"}
-USAGE = "usage: stack [--debug] [--help] [--version] COMMAND [ARGS] [key=value ...]"
+USAGE = ("usage: stack [--debug] [-h|--help] [--version] [--completion bash|zsh] "
+         "COMMAND [ARGS] [key=value ...]")
 
 
 def _options(argv: list[str]) -> tuple[list[str], bool] | int:
     """Leading GNU-style options; returns (words, debug) or an exit code."""
     debug = False
     words = list(argv)
-    while words and words[0].startswith("--"):
+    while words and words[0].startswith("-"):
         option = words.pop(0)
         if option == "--debug":
             debug = True
-        elif option == "--help":
+        elif option in ("--help", "-h"):
             words = ["help"] + words
             break
         elif option == "--version":
             words = ["report", "version"]
             break
+        elif option in ("--complete", "--completion"):
+            return _completion(option, words)
         elif option == "--":
             break
         else:
+            # Stacki exits 1 here; every error exits 255 (README).
             sys.stderr.write(f"error - option {option} not recognized\n{USAGE}\n")
-            return 1
+            return EXIT_ERROR
     return words, debug
+
+
+def _completion(option: str, words: list[str]) -> int:
+    """`--completion bash|zsh`: the shell's script; `--complete LINE`: the words after LINE."""
+    from stacki.framework import completion
+
+    if option == "--complete":
+        sys.stdout.write(completion.complete(words[0] if words else ""))
+        return 0
+    if not words or words[0] not in completion.SCRIPTS:
+        sys.stderr.write("error - --completion needs a shell: " + " or ".join(completion.SCRIPTS)
+                         + "\n")
+        return EXIT_ERROR
+    sys.stdout.write(completion.script(words[0]))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return _internal_error(exc, debug, prefix="database unavailable: ", text=first_line(exc))
 
-    from stacki.framework import errors
+    from stacki import errors
     from stacki.framework.command import resolve
     from stacki.framework.context import Context
     from stacki.framework.runner import run_resolved
@@ -65,15 +84,14 @@ def main(argv: list[str] | None = None) -> int:
         resolved = resolve(words or ["help"])
         _check_access(resolved, ctx.user)
         outcome = run_resolved(resolved, ctx)
-    except errors.InvalidCommand as exc:
-        sys.stderr.write(f"Error - {exc.message}\n")
-        return EXIT_ERROR
+        text = outcome.render()
     except errors.PartialCommand as exc:
+        sys.stderr.write(f"error - {exc.message}\n")
         sys.stdout.write(exc.listing)
         return EXIT_ERROR
     except errors.HelpShown as exc:
         sys.stdout.write(exc.text)
-        return EXIT_ERROR
+        return 0
     except errors.StackError as exc:
         sys.stderr.write(f"error - {exc.message}\n")
         if exc.usage:
@@ -81,14 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - any bug becomes `error - ...`, exit 255
         return _internal_error(exc, debug)
-    sys.stdout.write(outcome.render())
+    sys.stdout.write(text)
     sys.stdout.flush()
-    return 0
+    return outcome.status
 
 
 def _check_access(resolved, user: str) -> None:
     """The access table (cli.md §4); a command's help is open to everyone."""
-    from stacki.framework import errors
+    from stacki import errors
     from stacki.inventory import access
 
     path = resolved.command.path

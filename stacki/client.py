@@ -23,6 +23,8 @@ from typing import Any
 
 import requests
 
+from stacki import VERSION
+
 CRED_FILE = "stacki-ws.cred"
 EXIT_ERROR = 255
 # (connect, read) seconds: commands such as `sync` may take long.
@@ -178,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="send the credentials with each request (HTTP Basic, no session)")
     parser.add_argument("--commands", action="store_true",
                         help="print the commands this user may run (JSON) and exit")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     parser.add_argument("words", nargs=argparse.REMAINDER, help="the command line")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if not args.words and not args.commands:

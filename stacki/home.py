@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from stacki.inventory import defaults
@@ -118,7 +119,7 @@ def setup(service_host: str | None = None) -> None:
 STATE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
-def make_private(home: Path, database: dict) -> None:
+def make_private(home: Path, database: Mapping[str, Any]) -> None:
     """STACKI_HOME 0700 and the SQLite database with its -wal and -shm 0600:
     they hold every key hash and shadow secret. SQLite gives the files it
     makes the database file's mode, so the database is made 0600 first.

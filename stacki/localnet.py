@@ -39,7 +39,7 @@ def frontend_nic(device: str | None = None) -> Nic | None:
     """The interface's facts, or None when it has no IPv4 address (the seeded
     values are used then, and a warning says so)."""
     from stacki.commands.report_misc import local_nic
-    from stacki.framework.errors import StackError
+    from stacki.errors import StackError
     from stacki.inventory.defaults import Nic
 
     device = device or chosen_device()

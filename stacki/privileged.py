@@ -117,7 +117,7 @@ def peer_uid(conn: socket.socket) -> int:
 def handle(request: dict) -> dict:
     """Do one request; the answer is {"progress": [...]} or {"error": "..."}."""
     from stacki import sysfiles
-    from stacki.framework.errors import StackError
+    from stacki.errors import StackError
 
     try:
         if "files" in request:

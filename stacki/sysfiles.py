@@ -25,8 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from stacki import home, privileged
-from stacki.framework import errors
+from stacki import errors, home, privileged
 
 OPEN = re.compile(r"^\s*<stack:file\b(?P<attrs>[^>]*)>\s*$")
 CLOSE = re.compile(r"^\s*</stack:file>\s*$")

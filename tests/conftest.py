@@ -49,6 +49,19 @@ def pytest_sessionfinish(session, exitstatus):
         engines.drop_created()
 
 
+# Tests that start real `stack` processes or web servers are marked slow:
+# `pytest -m "not slow"` runs the fast, in-process rest on its own.
+SLOW_FIXTURES = {"pristine_home", "stacki_home", "stack_process", "server"}
+SLOW_MODULES = {"test_concurrency.py", "test_multiserver.py", "test_faults.py", "test_server.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if (SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or item.path.name in SLOW_MODULES):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_report_header(config):
     return f"database engine: {engines.ENGINE}"
 

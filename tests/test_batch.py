@@ -54,7 +54,9 @@ def test_continue_goes_on_and_reports_the_first_failing_line():
     assert result.rc == 255
     # `list hostz` is a partial command: its listing, exit 255, on stdout.
     assert result.out.startswith("list access")
-    assert result.err == EXISTS + "error - 2 commands failed, the first at line 2\n"
+    assert result.err == ('error - "list hostz" is not a command; did you mean "list host"?; '
+                          'the commands under "list":\n' + EXISTS
+                          + "error - 2 commands failed, the first at line 2\n")
     assert hosts() == ["frontend-0-0", "backend-0-0", "backend-0-1"]
 
 

@@ -231,8 +231,8 @@ def test_two_adds_of_one_name_at_once(cluster):
 def race_command(always_collide: bool):
     """A command whose check-then-insert is beaten on its first run (as when
     another writer commits between the two), or on every run."""
+    from stacki.errors import CommandError
     from stacki.framework.command import Command
-    from stacki.framework.errors import CommandError
     from stacki.inventory.models import Setting
 
     class AddRace(Command):
@@ -250,9 +250,9 @@ def race_command(always_collide: bool):
 
 
 def test_a_lost_race_answers_the_commands_own_error():
+    from stacki.errors import CommandError
     from stacki.framework.command import Resolved
     from stacki.framework.context import Context
-    from stacki.framework.errors import CommandError
     from stacki.framework.runner import run_resolved
     from stacki.inventory.models import Setting
 

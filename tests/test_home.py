@@ -77,9 +77,9 @@ def test_sqlite_runs_in_wal_mode(stacki_home):
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
-def test_bad_option_exits_1(stacki_home):
+def test_bad_option_exits_255(stacki_home):
     r = stack(stacki_home, "--frobnicate", "list", "host")
-    assert r.returncode == 1
+    assert r.returncode == 255
     assert r.stderr.startswith("error - option --frobnicate not recognized\n")
 
 

@@ -33,7 +33,7 @@ def test_hostile_patterns_finish_within_a_generous_budget(stacki_home):
         255, "", f'error - "{"%" * 40}X" argument is not a valid appliance\n[appliance ...]\n')
     assert run(env, "report", "attrfile", "filter=(a*)*b") == (0, "", "")
     code = ("import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'stacki.settings';"
-            "django.setup(); from stacki.ws.access import matches;"
+            "django.setup(); from stacki.apiusers.access import matches;"
             "print(matches('(a*)*b', 'a' * 40), matches('(.*)*.*X', 'list.' * 40))")
     assert run(env, code, python=True)[:2] == (0, "False False\n")
 

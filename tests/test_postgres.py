@@ -51,7 +51,7 @@ def test_several_processes_initialise_one_empty_database(tmp_path):
     [cred] = json.loads((tmp_path / "user" / "stacki-ws.cred").read_text())
     check = subprocess.run(
         [sys.executable, "-c", ("from stacki import home; home.setup();"
-                                "from stacki.ws.keys import authenticate;"
+                                "from stacki.apiusers.keys import authenticate;"
                                 f"print(authenticate('admin', {cred['key']!r}) is not None)")],
         env=env, capture_output=True, text=True, timeout=120, check=False)
     assert check.stdout == "True\n"
@@ -94,7 +94,7 @@ def test_database_settings():
 def test_readonly_transaction_is_postgresql_own(stack):
     """A read-only caller's write is refused by PostgreSQL itself, and the
     connection is writable again for the next caller."""
-    from stacki.framework import errors
+    from stacki import errors
     from stacki.framework.context import Context
     from stacki.framework.runner import run_command
     from stacki.inventory.models import Host

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from stacki import sysfiles
-from stacki.framework.errors import CommandError
+from stacki.errors import CommandError
 from stacki.sysfiles import FileBlock, ServiceManager
 
 REPORT = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import grp
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m

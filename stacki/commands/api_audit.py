@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from stacki.framework import errors
+from stacki import errors
+from stacki.apiusers.access import dotted
+from stacki.apiusers.timestamps import parse, show
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory.models import AuditRecord
-from stacki.ws.access import dotted
-from stacki.ws.audit import OUTCOMES
-from stacki.ws.timestamps import parse, show
 
 HEADER = ["time", "user", "via", "address", "command", "arguments", "outcome", "detail",
           "status", "duration"]
@@ -56,7 +55,7 @@ class ListApiAudit(Command):
                               "this endpoint (/stack/login)."),
         Param("since", help=f"Only calls at or after this moment: {MOMENT}."),
         Param("until", help=f"Only calls before this moment: {MOMENT}."),
-        Param("outcome", help="Only calls with this outcome: " + ", ".join(OUTCOMES) + "."),
+        Param("outcome", help="Only calls with this outcome: " + ", ".join(AuditRecord.OUTCOMES) + "."),
     )
     examples = (
         Example("list api audit user=greg since=1d", "What greg did in the last day."),
@@ -86,8 +85,8 @@ class ListApiAudit(Command):
             filters["time__lt"] = parse(params["until"], "until")
         outcome = params.value("outcome")
         if outcome is not None:
-            if outcome not in OUTCOMES:
-                raise errors.ParamValue("outcome", "one of " + ", ".join(OUTCOMES))
+            if outcome not in AuditRecord.OUTCOMES:
+                raise errors.ParamValue("outcome", "one of " + ", ".join(AuditRecord.OUTCOMES))
             filters["outcome"] = outcome
         return filters
 

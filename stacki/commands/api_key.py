@@ -1,7 +1,7 @@
 """API keys: several per user, with an expiry, revocation and rotation.
 
 Key 1 is the key `add api user` printed (the user's password); `add api key`
-adds keys 2, 3, ...; see stacki.ws.keys. An admin manages anyone's keys.
+adds keys 2, 3, ...; see stacki.apiusers.keys. An admin manages anyone's keys.
 Over the web service a non-admin may list and rotate only their own: those
 two commands are open to every user (`self_service`), and they refuse a
 non-admin any other user's keys. Rotation is the one command a non-admin's
@@ -13,13 +13,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from stacki.commands.api import find_user, service_address
-from stacki.framework import errors
+from stacki import errors
+from stacki.apiusers import keys
+from stacki.apiusers.timestamps import parse_future, show
+from stacki.apiusers.users import find_user, service_address
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory.models import ApiKey, User
-from stacki.ws import keys
-from stacki.ws.timestamps import parse_future, show
 
 EXPIRES_HELP = ("When the key stops working: a date (YYYY-MM-DD[ HH:MM[:SS]], UTC) or a "
                 "duration from now (30d, 12h). Default: never.")
@@ -158,11 +158,11 @@ def key_rows(names: list[str]) -> list[list]:
     now = timezone.now()
     rows = []
     for user in users:
-        first = next((k for k in user.keys if k.number == keys.PASSWORD_KEY), None)
+        first = next((k for k in user.keys if k.number == keys.PASSWORD_KEY), None)  # type: ignore[attr-defined]
         if user.has_usable_password():
             rows.append([user.username, keys.PASSWORD_KEY, show(user.joined), None,
                          show(first.last_used if first else None), "active", ""])
-        for key in user.keys:
+        for key in user.keys:  # type: ignore[attr-defined]
             if key.number == keys.PASSWORD_KEY:
                 continue
             status = "expired" if key.expires and key.expires <= now else "active"

@@ -1,12 +1,12 @@
-"""Login locks of the web service (stacki.ws.throttle): see and lift them."""
+"""Login locks of the web service (stacki.apiusers.locks): see and lift them."""
 
 from __future__ import annotations
 
-from stacki.framework import errors
+from stacki import errors
+from stacki.apiusers.locks import lift, locks
+from stacki.apiusers.timestamps import show
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
-from stacki.ws import throttle
-from stacki.ws.timestamps import show
 
 
 class ListApiLock(Command):
@@ -24,7 +24,7 @@ class ListApiLock(Command):
     def run(self, args: list[str], params: Params) -> Table:
         return Table(["user", "address", "failures", "until"],
                      [[user or None, address, count, show(until)]
-                      for user, address, count, until in throttle.locks()])
+                      for user, address, count, until in locks()])
 
 
 class RemoveApiLock(Command):
@@ -46,4 +46,4 @@ class RemoveApiLock(Command):
         address = params.value("address")
         if not args and address is None:
             raise errors.ArgRequired("user")
-        throttle.lift(args, address)
+        lift(args, address)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params, bool2str
-from stacki.framework.objects import select_objects
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.attr_store import store_attrs
+from stacki.inventory.objects import select_objects
 
 # The appliance every cluster needs: hosts named backend-R-R default to it.
 DEFAULT_APPLIANCE = "backend"
@@ -43,10 +44,7 @@ class AddAppliance(Command):
         if m.Appliance.objects.filter(name=name).exists():
             raise errors.CommandError(f'appliance "{name}" already exists')
         appliance = m.Appliance.objects.create(name=name, public=params.flag("public", True))
-        m.Attribute.objects.bulk_create([
-            m.Attribute(scope="appliance", appliance=appliance, name=k, value=v)
-            for k, v in appliance_attrs(params.value("node")).items()
-        ])
+        store_attrs("appliance", {appliance.id: appliance_attrs(params.value("node"))})
 
 
 class ListAppliance(Command):

@@ -3,25 +3,35 @@ appliance, environment and host wrappers (cli.md §6), attribute docs."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from stacki import errors
 from stacki.commands.scoped import (
     GLOBAL,
     Scope,
     ScopedCommand,
-    batches,
     derive,
-    present,
     scoped_rows,
-    target_fields,
 )
-from stacki.framework import errors
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import attrs
 from stacki.inventory import models as m
+from stacki.inventory.attr_store import store_attrs
+from stacki.inventory.batches import batches
 
 COMMON = "_common_"
+# What every scope's `list attr` reads; usage lines show only attr (and display
+# at host scope), as Stacki's do.
+LISTING_PARAMS = (
+    Param("var", "boolean", hidden=True, help="List stored attributes. Default true."),
+    Param("const", "boolean", hidden=True, help="List intrinsic attributes. Default true."),
+    Param("resolve", "boolean", hidden=True,
+          help="At host scope: resolve through every scope. Default true."),
+)
+SHADOW = Param("shadow", "boolean", hidden=True, help="List shadow attributes too. Default true.")
+ATTR = Param("attr", help="A glob of the attribute names to list.")
+DISPLAY = Param("display", help="all (default), common or distinct.")
 
 
 class AttrWriter(ScopedCommand):
@@ -32,8 +42,8 @@ class AttrWriter(ScopedCommand):
 
     def store(self, args: list[str], params: Params, value: str | None = None) -> None:
         self.wrapper_needs_target(args)
-        name = present(params, "attr")
-        value = present(params, "value") if value is None else value
+        name = params.typed("attr")
+        value = params.typed("value") if value is None else value
         scope = self.scope_of(params)
         self.require_targets(scope, args)
         if value and not attrs.is_plain(name):
@@ -44,13 +54,12 @@ class AttrWriter(ScopedCommand):
                   for pk, attr in rows.values_list("id", "name") if match(attr)]
         if doomed and not self.overwrite:
             raise errors.CommandError(f'attr "{name}" already exists')
+        if value:
+            store_attrs(scope.name, {getattr(t, "id", None): {name: value} for t in targets},
+                        shadow=params.flag("shadow"))
+            return
         for batch in batches(doomed):
             m.Attribute.objects.filter(id__in=batch).delete()
-        if value:
-            shadow = params.flag("shadow")
-            m.Attribute.objects.bulk_create(
-                m.Attribute(name=name, value=value, shadow=shadow, **target_fields(scope, t))
-                for t in targets)
 
 
 class SetAttr(AttrWriter):
@@ -63,8 +72,8 @@ class SetAttr(AttrWriter):
 
     path = "set attr"
     params = (
-        Param("attr", optional=False, help="Name of the attribute (a glob when removing)."),
-        Param("value", optional=False, help="Value of the attribute; empty removes it."),
+        Param("attr", optional=False, empty_ok=True, help="Name of the attribute (a glob when removing)."),
+        Param("value", optional=False, empty_ok=True, help="Value of the attribute; empty removes it."),
         Param("shadow", "boolean", help="Store a shadow (secret) value. Default false."),
     )
     examples = (Example("set attr attr=ssh.use_dns value=False",
@@ -105,7 +114,7 @@ class RemoveAttr(AttrWriter):
     removing a missing attribute is not an error."""
 
     path = "remove attr"
-    params = (Param("attr", optional=False, help="Name or glob of the attributes."),)
+    params = (Param("attr", optional=False, empty_ok=True, help="Name or glob of the attributes."),)
     target_arg = "optional"
     named_target = False
     examples = (Example("remove attr attr=ssh.use_dns", "Removes the global ssh.use_dns."),)
@@ -142,16 +151,25 @@ class ListAttr(ScopedCommand):
     wrapper_examples = (Example("list {scope} attr {example}", "Lists the attributes of {example}."),)
 
     @classmethod
+    def extra_params(cls) -> tuple[Param, ...]:
+        if cls.scope is None:  # the global command also lists other scopes (scope=)
+            hidden: tuple[Param, ...] = (*LISTING_PARAMS, DISPLAY._replace(hidden=True))
+        elif cls.scope == "host":
+            hidden = (*LISTING_PARAMS, SHADOW)
+        else:
+            hidden = (*LISTING_PARAMS, SHADOW, ATTR._replace(hidden=True))
+        return (*super().extra_params(), *hidden)
+
+    @classmethod
     def params_for(cls, scope: Scope) -> tuple[Param, ...]:
         if scope.name != "host":
             return ()
-        return (Param("attr", help="A glob of the attribute names to list."),
-                Param("display", help="all (default), common or distinct."))
+        return (ATTR, DISPLAY)
 
     def run(self, args: list[str], params: Params) -> Table:
         scope = self.scope_of(params)
         targets = self.targets(scope, args)
-        options = {
+        options: dict[str, Any] = {
             "shadow": params.flag("shadow", True) and self.ctx.admin,
             "var": params.flag("var", True),
             "const": params.flag("const", True),
@@ -161,7 +179,7 @@ class ListAttr(ScopedCommand):
             found = attrs.resolve(targets, **options)
         else:
             found = attrs.unresolved(scope.name, targets, **options)
-        names = {None: ""} if scope is GLOBAL else {t.id: t.name for t in targets}
+        names: dict[int | None, str] = {None: ""} if scope is GLOBAL else {t.id: t.name for t in targets}
         by_owner = {names[key]: values for key, values in found.items()}
         display = params.value("display", "all") if scope.name == "host" else "all"
         if display in ("common", "distinct"):
@@ -217,15 +235,15 @@ class SetAttrDoc(Command):
     path = "set attr doc"
     multiline = frozenset({"doc"})
     params = (
-        Param("attr", optional=False, help="Name of the attribute."),
-        Param("doc", optional=False, help="The documentation text; empty removes it."),
+        Param("attr", optional=False, empty_ok=True, help="Name of the attribute."),
+        Param("doc", optional=False, empty_ok=True, help="The documentation text; empty removes it."),
     )
     examples = (Example('set attr doc attr=ssh.use_dns doc="Let sshd look up client names."',
                         "Documents ssh.use_dns."),)
     related = ("list attr doc", "set attr")
 
     def run(self, args: list[str], params: Params) -> None:
-        name, doc = present(params, "attr"), present(params, "doc")
+        name, doc = params.typed("attr"), params.typed("doc")
         if not m.Attribute.objects.filter(name=name, shadow=False).exists():
             raise errors.CommandError("Cannot set documentation for a non-existant attribute")
         m.AttrDoc.objects.filter(attr=name).delete()

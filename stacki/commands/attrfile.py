@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from stacki import errors
 from stacki.commands.spreadsheet import (
     FILE,
     PROCESSOR,
     REQUIRED_FILE,
-    batches,
     cells,
     csv_text,
     file_param,
@@ -23,11 +23,12 @@ from stacki.commands.spreadsheet import (
     read_rows,
     sync,
 )
-from stacki.framework import errors
 from stacki.framework.command import Command, Example, Param, Params
-from stacki.framework.hostsel import all_hosts
 from stacki.framework.output import Table, report
-from stacki.inventory import models as m, patterns
+from stacki.inventory import models as m
+from stacki.inventory import patterns
+from stacki.inventory.attr_store import store_attrs
+from stacki.inventory.hostsel import all_hosts
 
 CTOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 LONG = ("attrName", "attrVal")
@@ -60,11 +61,6 @@ class Target:
     @property
     def key(self) -> tuple[str, int | None]:
         return self.scope, getattr(self.obj, "id", None)
-
-    @property
-    def fields(self) -> dict[str, Any]:
-        return {"scope": self.scope} if self.obj is None else {"scope": self.scope,
-                                                               f"{self.scope}_id": self.obj.id}
 
 
 class Targets:
@@ -194,22 +190,11 @@ class LoadAttrfile(Command):
 
 def write_attrs(wanted: dict[Target, dict[str, str]]) -> None:
     """For every (target, name): remove the attribute, then store the non-empty value."""
-    # Targets naming the same attributes (the rows of one sheet) share a DELETE.
-    groups: dict[tuple[str, frozenset[str]], list[int | None]] = {}
+    by_scope: dict[str, dict[int | None, dict[str, str]]] = {}
     for target, values in wanted.items():
-        if values:
-            groups.setdefault((target.scope, frozenset(values)), []).append(target.key[1])
-    for (scope, names), ids in groups.items():
-        doomed = m.Attribute.objects.filter(scope=scope, name__in=sorted(names))
-        if scope == "global":
-            doomed.delete()
-            continue
-        for batch in batches(ids):
-            doomed.filter(**{f"{scope}_id__in": batch}).delete()
-    m.Attribute.objects.bulk_create(
-        [m.Attribute(name=name, value=value, **target.fields)
-         for target, values in wanted.items() for name, value in values.items() if value],
-        batch_size=500)
+        by_scope.setdefault(target.scope, {})[target.key[1]] = values
+    for scope, values_of in by_scope.items():
+        store_attrs(scope, values_of)
 
 
 class ReportAttrfile(Command):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from stacki import errors
 from stacki.commands.interface import find_network, interfaces_of, one_host, some_hosts
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.inventory import models as m
 

@@ -9,8 +9,10 @@ from typing import ClassVar
 
 from django.db.models import Q
 
+from stacki import errors
 from stacki.commands.os import find_os, native_os
-from stacki.framework import errors
+from stacki.commands.setfield import SetField
+from stacki.framework import types
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
@@ -93,6 +95,9 @@ class ListBootaction(Command):
     """
 
     path = "list bootaction"
+    params = (Param("type", types.choice("os", "install", case=True), hidden=True,
+                    help="Only boot actions of this type."),
+              Param("os", hidden=True, help="Only boot actions of this OS (and of any OS)."))
     examples = (Example("list bootaction", "Lists every boot action."),
                 Example("list bootaction default type=install", "Lists the default install actions."))
     related = ("add bootaction", "remove bootaction")
@@ -101,8 +106,8 @@ class ListBootaction(Command):
         actions = m.BootAction.objects.select_related("bootname", "os").order_by("id")
         if args:
             actions = actions.filter(bootname__name__in=args)
-        if params.value("type"):
-            actions = actions.filter(bootname__type=params["type"])
+        if params.typed("type"):
+            actions = actions.filter(bootname__type=params.typed("type"))
         if params.value("os"):
             actions = actions.filter(Q(os__name=params["os"]) | Q(os__isnull=True))
         rows = [(a.bootname.name, a.bootname.type, a.os.name if a.os_id else None,
@@ -131,27 +136,29 @@ class RemoveBootaction(Command):
         m.BootName.objects.filter(id=action.bootname_id, actions__isnull=True).delete()
 
 
-class SetBootactionField(Command):
-    """Base of `set bootaction args|kernel|ramdisk`: one field of one boot action."""
+class SetBootactionField(SetField):
+    """Base of `set bootaction args|kernel|ramdisk`: one field of one boot action;
+    `field=` clears it."""
 
-    field: ClassVar[str] = ""
-    field_help: ClassVar[str] = ""
     related = ("list bootaction",)
+    empty_clears = True
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.args = (ACTION,)
-        cls.params = (Param(cls.field, optional=False, help=cls.field_help), OS, TYPE)
+    @classmethod
+    def target_args(cls) -> tuple[Arg, ...]:
+        return (ACTION,)
+
+    @classmethod
+    def more_params(cls) -> tuple[Param, ...]:
+        return (OS, TYPE)
 
     def run(self, args: list[str], params: Params) -> None:
         name = self.one_arg(args, "action")
         type_ = boot_type(params)
-        if self.field not in params:
-            raise errors.ParamRequired(self.field)
         action = find_action(name, type_, boot_os(params, type_))
         if action is None:
             raise errors.CommandError(f'action "{name}" does not exist')
-        m.BootAction.objects.filter(id=action.id).update(**{self.field: params.value(self.field)})
+        m.BootAction.objects.filter(id=action.id).update(
+            **{self.field: self.field_value(params) or None})
 
 
 class SetBootactionArgs(SetBootactionField):
@@ -159,7 +166,7 @@ class SetBootactionArgs(SetBootactionField):
 
     path = "set bootaction args"
     field = "args"
-    field_help = "The kernel command line."
+    value_help = "The kernel command line."
     examples = (Example('set bootaction args memtest type=os args="console=ttyS0"',
                         "Sets the command line of the memtest boot action."),)
 
@@ -169,7 +176,7 @@ class SetBootactionKernel(SetBootactionField):
 
     path = "set bootaction kernel"
     field = "kernel"
-    field_help = "The kernel."
+    value_help = "The kernel."
     examples = (Example('set bootaction kernel memtest type=os kernel="kernel memtest86"',
                         "Sets the kernel of the memtest boot action."),)
 
@@ -179,6 +186,6 @@ class SetBootactionRamdisk(SetBootactionField):
 
     path = "set bootaction ramdisk"
     field = "ramdisk"
-    field_help = "The ramdisk."
+    value_help = "The ramdisk."
     examples = (Example("set bootaction ramdisk pxeflash type=os ramdisk=flash.img",
                         "Sets the ramdisk of the pxeflash boot action."),)

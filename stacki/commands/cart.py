@@ -9,8 +9,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from stacki import errors
 from stacki.commands import software_args as sw
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.home import system_path

@@ -12,18 +12,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from stacki import VERSION
+from stacki import VERSION, errors
 from stacki.commands.firewall import score
 from stacki.commands.group import groups_of_hosts
 from stacki.commands.switch_dump import switches
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Params
-from stacki.framework.objects import select_objects
 from stacki.framework.output import Text
 from stacki.inventory import models as m
 from stacki.inventory import storage
-from stacki.inventory.attrs import IN_LIMIT
 from stacki.inventory.models import Group, User
+from stacki.inventory.objects import select_objects
+from stacki.inventory.scopes import IN_LIMIT
 
 SCOPED = ("attr", "controller", "partition", "firewall", "route")
 FIREWALL = ("service", "network__name", "output_network__name", "chain", "action", "protocol",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Params
-from stacki.framework.objects import select_objects
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.objects import select_objects
 
 
 class AddEnvironment(Command):

@@ -8,6 +8,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
+from stacki import errors
 from stacki.commands.scoped import (
     GLOBAL,
     SCOPES,
@@ -20,11 +21,10 @@ from stacki.commands.scoped import (
     target_fields,
     target_id,
 )
-from stacki.framework import errors
 from stacki.framework.command import Example, Param, Params
 from stacki.framework.output import Table
-from stacki.inventory import attrs
 from stacki.inventory import models as m
+from stacki.inventory import scopes
 
 TABLES = {"filter": 10, "nat": 20, "raw": 30, "mangle": 40}
 ACTIONS = {"ACCEPT": 1, "DROP": 3, "REJECT": 4}  # any other action: 2
@@ -185,7 +185,7 @@ def scope_rules(scope: Scope, targets: list) -> list[tuple]:
 
 
 def host_rules(hosts: list[m.Host]) -> list[tuple]:
-    resolved = attrs.resolve_rows(m.FirewallRule, hosts, FIELDS)
+    resolved = scopes.resolve_rows(m.FirewallRule, hosts, FIELDS)
     intrinsic = intrinsic_rules(hosts)
     rows = []
     for host in hosts:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from stacki.framework import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params
-from stacki.framework.hostsel import all_hosts
+from stacki import errors
+from stacki.framework.command import ANY_HOSTS, HOSTS, Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.hostsel import all_hosts
 from stacki.inventory.models import Group
 
 Membership = m.Host.groups.through
@@ -92,7 +92,7 @@ class RemoveGroup(Command):
 class HostGroupCommand(Command):
     """Base of add/remove host group: selected hosts and one existing group."""
 
-    args = (Arg("host", repeat=True, help="Host names or selections."),)
+    args = (HOSTS,)
     params = (Param("group", optional=False, help="The group name."),)
 
     def run(self, args: list[str], params: Params) -> None:
@@ -142,7 +142,7 @@ class ListHostGroup(Command):
     """
 
     path = "list host group"
-    args = (Arg("host", optional=True, repeat=True, help="Host names or selections."),)
+    args = (ANY_HOSTS,)
     params = (Param("group", help="Comma-separated group names to filter on."),)
     examples = (Example("list host group", "Lists the groups of every host."),
                 Example("list host group group=compute", "Lists the hosts in the group compute."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stacki import errors
 from stacki.framework import helptext
 from stacki.framework.command import Arg, Command, Example, Param, Params, registry
 from stacki.framework.output import Text
@@ -21,7 +22,10 @@ class Help(Command):
     def run(self, args: list[str], params: Params) -> Text:
         needle = " ".join(args)
         lines = [helptext.help_line(c) for c in registry().below(())]
-        return Text("".join(line + "\n" for line in lines if needle in line))
+        found = [line for line in lines if needle in line]
+        if not found:
+            raise errors.CommandError(f'no command matches "{needle}"')
+        return Text("".join(line + "\n" for line in found))
 
 
 class ListHelp(Command):
@@ -31,8 +35,9 @@ class ListHelp(Command):
     """
 
     path = "list help"
-    # cols is not declared: Stacki's usage line shows subdir only.
-    params = (Param("subdir", help="Restrict the listing to a subtree, e.g. list/host."),)
+    # Stacki's usage line shows subdir only.
+    params = (Param("subdir", help="Restrict the listing to a subtree, e.g. list/host."),
+              Param("cols", "integer", default=80, hidden=True, help="Wrap at this column."))
     examples = (Example("list help subdir=list/host", "Lists the 'list host' commands."),)
     verbatim = True
 

@@ -7,12 +7,25 @@ from typing import Any, ClassVar
 
 from django.db.models import Q
 
-from stacki.framework import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki import errors
+from stacki.commands.setfield import SetField
+from stacki.framework import types
+from stacki.framework.command import (
+    ANY_HOSTS,
+    HOSTS,
+    ONE_HOST,
+    Arg,
+    Command,
+    Example,
+    Param,
+    Params,
+)
 from stacki.framework.output import Table
 from stacki.home import frontend_name
 from stacki.inventory import models as m
-from stacki.inventory.attrs import placement, resolve, truthy
+from stacki.inventory.attr_store import store_attrs
+from stacki.inventory.attrs import resolve, truthy
+from stacki.inventory.scopes import placement
 from stacki.inventory.vm_models import VirtualMachine
 
 LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
@@ -43,6 +56,8 @@ class AddHost(Command):
         Param("environment", help="The environment of the host."),
         Param("rack", help="The rack the host is in."),
         Param("rank", help="The position of the host in its rack."),
+        Param("installaction", hidden=True, help="The install boot action (default: default)."),
+        Param("osaction", hidden=True, help="The OS boot action (default: default)."),
     )
     examples = (
         Example("add host backend-0-1", "Adds backend-0-1: appliance backend, rack 0, rank 1."),
@@ -97,7 +112,12 @@ class ListHost(Command):
     path = "list host"
     args = (Arg("host", optional=True, repeat=True,
                 help="Host names or selection expressions (a:backend, rack*, ...)."),)
-    params = (Param("hash", "boolean", help="Add a hash column (always null here)."),)
+    params = (
+        Param("hash", "boolean", help="Add a hash column (always null here)."),
+        Param("expanded", "boolean", hidden=True, help="Add the id column."),
+        Param("order", types.choice("asc", "desc"), default="asc", hidden=True,
+              help="asc (default): cluster order; desc: reversed."),
+    )
     examples = (
         Example("list host", "Lists every host."),
         Example("list host a:backend output-format=json", "Lists the backends as JSON."),
@@ -128,7 +148,7 @@ class ListHost(Command):
             if with_hash:
                 row.insert(-1, None)
             rows.append(row)
-        if params.get("order") == "desc":
+        if params.typed("order") == "desc":
             rows.reverse()
         return Table(header, rows)
 
@@ -140,8 +160,6 @@ def _placement_names(host: m.Host) -> tuple[str, str, str, str | None]:
             environment.name if environment is not None else None)
 
 
-HOSTS = Arg("host", repeat=True, help="One or more host names or selections (a:backend, rack*, ...).")
-ONE_HOST = Arg("host", help="A single host name.")
 SYNC = Param("sync", "boolean", help="Regenerate the PXE boot files (default true).")
 BOOT_TYPES = ("os", "install")
 
@@ -181,27 +199,19 @@ class RemoveHost(Command):
         self.call(["sync", "config"])
 
 
-class SetHostField(Command):
+class SetHostField(SetField):
     """Base of the `set host <field>` commands: one required parameter whose
     value is written to every selected host."""
 
-    field: ClassVar[str] = ""
-    field_help: ClassVar[str] = ""
     single: ClassVar[bool] = False
-    # Whether `field=` (empty) is a value rather than a missing parameter.
-    allow_empty: ClassVar[bool] = False
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.args = (ONE_HOST if cls.single else HOSTS,)
-        cls.params = (Param(cls.field, optional=False, help=cls.field_help),)
+    @classmethod
+    def target_args(cls) -> tuple[Arg, ...]:
+        return (ONE_HOST if cls.single else HOSTS,)
 
     def run(self, args: list[str], params: Params) -> None:
         hosts = self.hosts(args, required=True, unique=self.single)
-        value = params.get(self.field) if self.allow_empty else params.value(self.field)
-        if value is None:
-            raise errors.ParamRequired(self.field)
-        changes = self.changes(value, hosts)
+        changes = self.changes(self.field_value(params), hosts)
         m.Host.objects.filter(id__in=host_ids(hosts)).update(**changes)
 
     def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
@@ -213,7 +223,7 @@ class SetHostAppliance(SetHostField):
 
     path = "set host appliance"
     field = "appliance"
-    field_help = "An appliance name (e.g. backend)."
+    value_help = "An appliance name (e.g. backend)."
     examples = (Example("set host appliance backend-0-0 appliance=builder",
                         "Makes backend-0-0 a builder."),)
     related = ("list appliance", "list host")
@@ -230,7 +240,7 @@ class SetHostBox(SetHostField):
 
     path = "set host box"
     field = "box"
-    field_help = "A box name (e.g. default)."
+    value_help = "A box name (e.g. default)."
     examples = (Example("set host box a:backend box=default",
                         "Puts every backend in the default box."),)
     related = ("list box", "list host")
@@ -247,8 +257,8 @@ class SetHostComment(SetHostField):
 
     path = "set host comment"
     field = "comment"
-    allow_empty = True
-    field_help = "At most 140 characters."
+    empty_clears = True
+    value_help = "At most 140 characters."
     examples = (Example('set host comment backend-0-0 comment="Fast Node"',
                         'Sets the comment of backend-0-0 to "Fast Node".'),)
     related = ("list host",)
@@ -264,8 +274,8 @@ class SetHostEnvironment(SetHostField):
 
     path = "set host environment"
     field = "environment"
-    allow_empty = True
-    field_help = "An environment name, or empty."
+    empty_clears = True
+    value_help = "An environment name, or empty."
     examples = (
         Example("set host environment backend-0-0 environment=test",
                 "Puts backend-0-0 in the test environment."),
@@ -289,7 +299,7 @@ class SetHostName(SetHostField):
     path = "set host name"
     field = "name"
     single = True
-    field_help = "The new name: a hostname label."
+    value_help = "The new name: a hostname label."
     examples = (Example("set host name backend-0-0 name=compute-0-0",
                         "Renames backend-0-0 to compute-0-0."),)
     related = ("list host",)
@@ -307,7 +317,7 @@ class SetHostRack(SetHostField):
 
     path = "set host rack"
     field = "rack"
-    field_help = "The rack (any string)."
+    value_help = "The rack (any string)."
     examples = (Example("set host rack backend-0-0 rack=2", "Moves backend-0-0 to rack 2."),)
     related = ("set host rank", "list host")
 
@@ -317,7 +327,7 @@ class SetHostRank(SetHostField):
 
     path = "set host rank"
     field = "rank"
-    field_help = "The rank (any string)."
+    value_help = "The rank (any string)."
     examples = (Example("set host rank backend-0-0 rank=4", "Gives backend-0-0 rank 4."),)
     related = ("set host rack", "list host")
 
@@ -331,8 +341,8 @@ class SetHostMetadata(SetHostField):
     path = "set host metadata"
     multiline = frozenset({"metadata"})
     field = "metadata"
-    allow_empty = True
-    field_help = "Any text, e.g. JSON."
+    empty_clears = True
+    value_help = "Any text, e.g. JSON."
     examples = (Example('set host metadata backend-0-0 metadata=\'{"owner": "lab"}\'',
                         "Stores a JSON document as the metadata of backend-0-0."),)
     related = ("list host attr",)
@@ -351,7 +361,7 @@ class SetHostBootaction(Command):
     # Fixed by the installaction/osaction spellings; otherwise the `type` parameter.
     boot_type: ClassVar[str | None] = None
     args = (HOSTS,)
-    params = (
+    params: ClassVar[tuple[Param, ...]] = (
         Param("action", optional=False, help="The boot action name (see list bootaction)."),
         Param("type", optional=False, help="os or install."),
         SYNC,
@@ -394,9 +404,7 @@ class SetHostOsaction(SetHostBootaction):
 
 def set_host_attr(ids: list[int], name: str, value: str) -> None:
     """Store a host-scope attribute, replacing a var or shadow one of that name."""
-    m.Attribute.objects.filter(scope="host", host_id__in=ids, name=name).delete()
-    m.Attribute.objects.bulk_create(
-        [m.Attribute(scope="host", host_id=i, name=name, value=value) for i in ids])
+    store_attrs("host", {i: {name: value} for i in ids})
 
 
 class SetHostBoot(Command):
@@ -438,7 +446,7 @@ class ListHostBoot(Command):
     controller get reset on install."""
 
     path = "list host boot"
-    args = (Arg("host", optional=True, repeat=True, help="Host names or selections."),)
+    args = (ANY_HOSTS,)
     examples = (Example("list host boot a:backend", "Shows the boot settings of the backends."),)
     related = ("set host boot",)
 

@@ -3,8 +3,8 @@ partition. A host's rows go with the host."""
 
 from __future__ import annotations
 
+from stacki import errors
 from stacki.commands.storage import checked_text
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stacki import errors
 from stacki.commands import hostfile_plan as plan
 from stacki.commands.group import groups_of_hosts
 from stacki.commands.hostfile_preview import preview
@@ -11,7 +12,6 @@ from stacki.commands.spreadsheet import (
     FILE,
     PROCESSOR,
     REQUIRED_FILE,
-    call_quietly,
     cells,
     csv_text,
     file_param,
@@ -20,11 +20,11 @@ from stacki.commands.spreadsheet import (
     read_rows,
     sync,
 )
-from stacki.framework import errors
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
-from stacki.inventory.attrs import IN_LIMIT, resolve, truthy
+from stacki.inventory.attrs import resolve, truthy
+from stacki.inventory.scopes import IN_LIMIT
 
 HEADER = ["NAME", "INTERFACE HOSTNAME", "DEFAULT", "APPLIANCE", "RACK", "RANK", "IP", "MAC",
           "INTERFACE", "NETWORK", "CHANNEL", "OPTIONS", "VLAN", "INSTALLACTION", "OSACTION",
@@ -72,6 +72,7 @@ class LoadHostfile(Command):
             warn(self.ctx, text)
         sync(self, list(hosts))
         keep(path)
+        return None
 
 
 class ReportHostfile(Command):
@@ -161,4 +162,4 @@ class UnloadHostfile(Command):
         doomed = [known[n] for n in names if n in known]
         if doomed:
             # remove host runs sync config itself; no host is left to sync.
-            call_quietly(self, "remove host", doomed)
+            self.call(["remove", "host", *doomed], quiet=True)

@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from stacki.commands.interface import check_name, normal_mac, parse_mac, parse_vlan
+from stacki import errors
 from stacki.commands.spreadsheet import cells, require_columns
-from stacki.framework import errors
-from stacki.framework.command import str2bool
 from stacki.home import frontend_name
 from stacki.inventory import models as m
+from stacki.inventory.interfaces import check_name
+from stacki.inventory.values import normal_mac, parse_mac, parse_vlan, str2bool
 
 REQUIRED = ("name", "appliance", "ip", "mac", "interface", "rack", "rank", "network")
 BOND = re.compile(r"bond[0-9]+$")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from stacki import errors
 from stacki.commands import hostfile_plan as plan
 from stacki.commands.spreadsheet import cells, read_rows, require_columns
-from stacki.framework import errors
 from stacki.framework.output import Table
 
 HEADER = ["line", "name", "interface", "ip", "mac", "network", "error"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from stacki import errors
 from stacki.commands.interface import one_host
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m

@@ -9,28 +9,23 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, ClassVar
 
-from stacki.commands.interface import (
-    HOST_ARG,
-    HOSTS_ARG,
+from stacki import errors
+from stacki.commands.interface import HOST_ARG, HOSTS_ARG, one_host, some_hosts, warn_shared
+from stacki.commands.setfield import SetField
+from stacki.framework import types
+from stacki.framework.command import Arg, Example, Param, Params
+from stacki.inventory import models as m
+from stacki.inventory.interfaces import (
     Siblings,
     check_name,
     find_network,
     free_ips,
     interfaces_of,
-    is_null,
-    nullable,
-    one_host,
-    parse_mac,
-    parse_vlan,
     same_device,
     same_mac,
     same_network,
-    some_hosts,
 )
-from stacki.commands.network import ipv4_address
-from stacki.framework import errors
-from stacki.framework.command import Command, Example, Param, Params
-from stacki.inventory import models as m
+from stacki.inventory.values import ipv4_address, is_null, nullable, parse_mac
 
 MATCHERS = {"interface": same_device, "mac": same_mac, "network": same_network}
 SELECTOR_HELP = {
@@ -61,30 +56,22 @@ def selected(hosts: list[m.Host], by_host: dict[int, list[m.Interface]], params:
     return chosen
 
 
-class SetHostInterfaceField(Command):
+class SetHostInterfaceField(SetField):
     """Base of the family. Subclasses name the field, its parameter and how the
     value is read; the arguments and parameter declarations are derived from that."""
 
-    field: ClassVar[str] = ""
-    # The value parameter: its name (default: the field), type, help, whether optional.
-    param: ClassVar[str] = ""
-    value_type: ClassVar[str] = "string"
-    value_help: ClassVar[str] = ""
-    value_optional: ClassVar[bool] = False
     selectors: ClassVar[tuple[str, ...]] = ("interface", "mac", "network")
     single: ClassVar[bool] = False
-    # Whether `field=` (empty) is a value (it clears) rather than a missing parameter.
-    empty_clears: ClassVar[bool] = False
+    # Whether the value's type is checked once the interfaces are known.
+    checked_late: ClassVar[bool] = False
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.path:
-            cls.param = cls.param or cls.field
-            cls.args = HOST_ARG if cls.single else HOSTS_ARG
-            cls.params = (
-                Param(cls.param, cls.value_type, optional=cls.value_optional, help=cls.value_help),
-                *(Param(n, help=SELECTOR_HELP[n]) for n in cls.selectors),
-            )
+    @classmethod
+    def target_args(cls) -> tuple[Arg, ...]:
+        return HOST_ARG if cls.single else HOSTS_ARG
+
+    @classmethod
+    def more_params(cls) -> tuple[Param, ...]:
+        return tuple(Param(n, help=SELECTOR_HELP[n]) for n in cls.selectors)
 
     def run(self, args: list[str], params: Params) -> None:
         hosts = [one_host(self, args)] if self.single else some_hosts(self, args)
@@ -96,14 +83,11 @@ class SetHostInterfaceField(Command):
         siblings.check(changed, [self.field])
         siblings.save(changed, [self.field])
         if self.field in ("ip", "network"):
-            siblings.warn_shared(self.ctx, changed)
+            warn_shared(self, siblings, changed)
 
-    def raw(self, params: Params) -> str | None:
-        if not self.empty_clears:
-            return params.require(self.param)
-        if self.param not in params:
-            raise errors.ParamRequired(self.param)
-        return params[self.param]
+    def raw(self, params: Params) -> Any:
+        # Typed values are read early; vlan's text is checked late (Stacki's order).
+        return params[self.param] if self.checked_late else self.field_value(params)
 
     def early(self, raw: Any) -> Any:
         """The value, checked before the selectors are."""
@@ -286,10 +270,11 @@ class SetHostInterfaceVlan(SetHostInterfaceField):
 
     path = "set host interface vlan"
     field = "vlan"
-    value_type = "integer"
+    value_type = types.VLAN
+    checked_late = True
     value_help = "The VLAN ID, 0 for none."
     examples = (Example("set host interface vlan backend-0-0 interface=eth1 vlan=3",
                         "Tags eth1 of backend-0-0 with VLAN 3."),)
 
     def late(self, value: str) -> int | None:
-        return parse_vlan(value)
+        return types.VLAN.convert(value, self.param)

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 
+from stacki import errors
 from stacki.commands import load_restore
 from stacki.commands.load_hosts import BY_COMMAND, HostLoader
 from stacki.commands.load_script import Line, host_lines, key_lines, parts, scoped, script
-from stacki.framework import errors
-from stacki.framework.command import Command, Example, Param, Params, check_input, registry
+from stacki.framework.command import Command, Example, Param, Params, registry
 from stacki.framework.output import Table, Text
-from stacki.framework.runner import checked_run, failure_kind
+from stacki.framework.runner import failure_kind
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ def parse(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError:
         pass
+    except RecursionError:
+        raise errors.CommandError("syntax error: the document is nested too deeply") from None
     try:
         return json.loads(blank_extras(text))
     except json.JSONDecodeError as exc:
@@ -125,6 +127,7 @@ class Load(Command):
     verbatim = True
     params = (
         Param("document", help="The JSON file to load (instead of the first argument)."),
+        Param("file", hidden=True, help="Same as document."),
         Param("exec", "boolean", help="Run the commands instead of printing them. Default false."),
         Param("force", "boolean", help="Skip the partition sanity checks. Default false."),
     )
@@ -192,18 +195,15 @@ class Load(Command):
 
     def execute(self, line: Line) -> tuple[str, str] | None:
         """Run one command of the document; (command, error) when it was not applied."""
-        cls = registry().get(tuple(line.path.split()))
-        if cls is None:
+        if registry().get(tuple(line.path.split())) is None:
             return line.shell("stack"), "no such command here"
         args = [" ".join(line.args)] if line.args else []
-        params = Params(line.given())
         try:
             with transaction.atomic():
-                check_input(cls, args, params)
-                checked_run(cls, self.ctx, args, params)
+                self.call([*line.path.split(), *args], params=dict(line.given()))
         except errors.StackError as exc:
             log.debug("load: skipped %s: %s", line.path, exc)
-            return line.shell("stack"), str(exc)
+            return None if line.clearing else (line.shell("stack"), str(exc))
         except DatabaseError as exc:
             if failure_kind(exc) is not None:
                 raise  # unreachable or a race: the whole load runs again

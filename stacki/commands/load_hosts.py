@@ -16,15 +16,14 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
+from stacki import errors
 from stacki.commands.group import Membership
 from stacki.commands.host import valid_label
-from stacki.commands.interface import is_ipv4, is_null, parse_mac
-from stacki.framework import errors
 from stacki.framework.command import str2bool
-from stacki.inventory import attrs
+from stacki.inventory import attrs, validation
 from stacki.inventory import models as m
-from stacki.inventory import values
 from stacki.inventory.models import Group
+from stacki.inventory.values import is_ipv4, is_null, parse_mac
 
 # The scoped lists of a host written by their commands, not here (rare in dumps).
 BY_COMMAND = ("controller", "partition", "firewall", "route")
@@ -125,7 +124,7 @@ class HostLoader:
         row = m.Host(name=name, appliance_id=appliance, box_id=box.id, rack=str(host["rack"]),
                      rank=str(host["rank"]), environment_id=self.environments.get(environment),
                      comment=comment, metadata=metadata, boot="os", **actions)
-        values.check_instance(row)
+        validation.check_instance(row)
         nics = self.interfaces(name, host.get("interface") or [])
         pairs = self.attributes(host.get("attr") or [])
         self.names.add(name)
@@ -168,18 +167,19 @@ class HostLoader:
                 raise Unsure
             nic_aliases = [text(a) for a in nic.get("alias") or []]
             for alias in nic_aliases:
-                key = alias.lower()
-                if (device is None or key in self.names or key == host or alias.isdigit()
-                        or is_ipv4(alias) or key in self.aliases or key in aliases):
+                lowered = alias.lower()
+                if (device is None or lowered in self.names or lowered == host
+                        or alias.isdigit() or is_ipv4(alias) or lowered in self.aliases
+                        or lowered in aliases):
                     raise Unsure
-                values.check_label(alias, "alias name")
-                aliases.add(key)
+                validation.check_label(alias, "alias name")
+                aliases.add(lowered)
             interface = m.Interface(
                 device=device, mac=mac, ip=ip, name=name, network_id=network,
                 module=optional(nic.get("module")), vlan=vlan,
                 options=optional(nic.get("options")), channel=optional(nic.get("channel")),
                 default=str2bool(nic.get("default") or False))
-            values.check_instance(interface)
+            validation.check_instance(interface)
             devices.add(device)
             macs.add(mac)
             planned.append((interface, nic_aliases))
@@ -195,7 +195,7 @@ class HostLoader:
             name = text(row.get("name"))
             if row.get("shadow") or not attrs.is_plain(name) or not isinstance(value, str):
                 raise Unsure
-            values.check_text(value, "attribute value", multiline=True)
+            validation.check_text(value, "attribute value", multiline=True)
             pairs.append((name, value))
         if len({name for name, _ in pairs}) != len(pairs):
             raise Unsure
@@ -205,7 +205,7 @@ class HostLoader:
 def text(value: Any) -> str:
     if not isinstance(value, str):
         raise Unsure
-    values.check_text(value, "value")
+    validation.check_text(value, "value")
     return value
 
 

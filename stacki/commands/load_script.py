@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from stacki.framework import errors
+from stacki import errors
 
 
 @dataclass
@@ -23,6 +23,8 @@ class Line:
     path: str
     args: list[str] = field(default_factory=list)
     params: list[tuple[str, Any]] = field(default_factory=list)
+    # Only clears what may be there: that there was nothing is no failure.
+    clearing: bool = False
 
     def given(self) -> list[tuple[str, str]]:
         return [(k, str(v)) for k, v in self.params if v is not None]
@@ -123,7 +125,8 @@ def scoped(entry: dict[str, Any], scope: str, target: str | None,
         lines += [Line(f"add {words}storage controller", args, [(k, c.get(k)) for k in keys])
                   for c in items(entry, "controller")]
     if "partition" in kinds and items(entry, "partition"):
-        lines.append(Line(f"remove {words}storage partition", args, [("device", "*")]))
+        lines.append(Line(f"remove {words}storage partition", args, [("device", "*")],
+                          clearing=True))
         lines += [Line(f"add {words}storage partition", args, [
             ("device", p.get("device")), ("partid", p.get("partid")),
             ("mountpoint", p.get("mountpoint")), ("size", p.get("size")),

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any, ClassVar
 
-from stacki.framework import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params, str2bool
-from stacki.framework.objects import select_objects
+from stacki import errors
+from stacki.commands.setfield import SetField
+from stacki.framework import types
+from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.objects import select_objects
+from stacki.inventory.values import ipv4_address, ipv4_network
 
 NETWORK_ARGS = (Arg("network", repeat=True, help="One or more network names (LIKE patterns)."),)
 ONE_NETWORK = (Arg("network", help="A single network name."),)
-
-
-def ipv4_network(address: str, mask: str) -> ipaddress.IPv4Network:
-    """The network address/mask names; host bits may not be set."""
-    try:
-        return ipaddress.IPv4Network(f"{address}/{mask}")
-    except ValueError:
-        raise errors.CommandError(
-            f"{address}/{mask} is not a valid network address and subnet mask combination"
-        ) from None
-
-
-def ipv4_address(value: str, param: str) -> str:
-    """`value` as a normalised IPv4 address, else a usage error naming `param`."""
-    try:
-        return str(ipaddress.IPv4Address(value))
-    except ValueError:
-        raise errors.ParamValue(param, "a valid IP address") from None
 
 
 def check_name(name: str) -> None:
@@ -97,6 +81,8 @@ class ListNetwork(Command):
     path = "list network"
     args = (Arg("network", optional=True, repeat=True,
                 help="Network names or LIKE patterns; none lists every network."),)
+    params = (Param("dns", "boolean", hidden=True, help="Only networks with this dns setting."),
+              Param("pxe", "boolean", hidden=True, help="Only networks with this pxe setting."))
     examples = (
         Example("list network", "Lists every network."),
         Example("list network priv% output-format=json", "Lists the matching networks as JSON."),
@@ -106,8 +92,8 @@ class ListNetwork(Command):
     def run(self, args: list[str], params: Params) -> Table:
         chosen = select_objects(m.Network, args, "network")
         for flag in ("dns", "pxe"):
-            if params.value(flag) is not None:
-                wanted = params.flag(flag)
+            wanted = params.typed(flag)
+            if wanted is not None:
                 chosen = [n for n in chosen if getattr(n, flag) == wanted]
         header = ["network", "address", "mask", "gateway", "mtu", "zone", "dns", "pxe"]
         rows = [(n.name, n.address, n.mask, n.gateway, n.mtu, n.zone, n.dns, n.pxe)
@@ -138,43 +124,31 @@ class RemoveNetwork(Command):
 
 # --- set network <field> ----------------------------------------------------
 
-class SetNetworkField(Command):
+class SetNetworkField(SetField):
     """Base of `set network <field>`: the network(s), then the value, then the write.
 
     Subclasses name the field and its parameter; the arguments and the
     parameter declaration are derived from that.
     """
 
-    field: ClassVar[str] = ""
-    value_type: ClassVar[str] = "string"
-    value_help: ClassVar[str] = ""
     # Whether the command takes exactly one network.
     single: ClassVar[bool] = True
-    # Whether `field=` (empty) is a value rather than a missing parameter.
-    empty_allowed: ClassVar[bool] = False
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.path:
-            cls.args = ONE_NETWORK if cls.single else NETWORK_ARGS
-            cls.params = (Param(cls.field, cls.value_type, optional=False, help=cls.value_help),)
+    @classmethod
+    def target_args(cls) -> tuple[Arg, ...]:
+        return ONE_NETWORK if cls.single else NETWORK_ARGS
 
     def run(self, args: list[str], params: Params) -> None:
         chosen = networks(args, single=self.single)
-        if self.empty_allowed:
-            if self.field not in params:
-                raise errors.ParamRequired(self.field)
-            raw = params[self.field]
-        else:
-            raw = params.require(self.field)
-        value = self.convert(raw, params)
+        value = self.convert(self.field_value(params), params)
         values = {net.id: self.value_for(net, value) for net in chosen}
         for new in set(values.values()):
             ids = [i for i, v in values.items() if v == new]
             m.Network.objects.filter(id__in=ids).update(**{self.field: new})
 
-    def convert(self, raw: str, params: Params) -> Any:
-        return raw
+    def convert(self, value: Any, params: Params) -> Any:
+        """The typed value, checked further where the family needs it."""
+        return value
 
     def value_for(self, network: m.Network, value: Any) -> Any:
         """What to store on one network; checks every network before anything is written."""
@@ -184,9 +158,6 @@ class SetNetworkField(Command):
 class SetNetworkFlag(SetNetworkField):
     value_type = "boolean"
     single = False
-
-    def convert(self, raw: str, params: Params) -> bool:
-        return str2bool(raw)
 
 
 class SetNetworkAddress(SetNetworkField):
@@ -221,12 +192,10 @@ class SetNetworkGateway(SetNetworkField):
 
     path = "set network gateway"
     field = "gateway"
+    value_type = types.IP
     value_help = "The new gateway address."
     examples = (Example("set network gateway private gateway=192.168.0.254",
                         "Routes the private network through 192.168.0.254."),)
-
-    def convert(self, raw: str, params: Params) -> str:
-        return ipv4_address(raw, "gateway")
 
 
 class SetNetworkDns(SetNetworkFlag):
@@ -255,11 +224,8 @@ class SetNetworkMtu(SetNetworkField):
     value_type = "integer"
     value_help = "The new MTU; empty clears it."
     single = False
-    empty_allowed = True
+    empty_clears = True
     examples = (Example("set network mtu private mtu=9000", "Uses jumbo frames on private."),)
-
-    def convert(self, raw: str, params: Params) -> int | None:
-        return params.integer("mtu")
 
 
 class SetNetworkName(SetNetworkField):
@@ -286,6 +252,6 @@ class SetNetworkZone(SetNetworkField):
     path = "set network zone"
     field = "zone"
     value_help = "The new DNS zone."
-    empty_allowed = True
+    empty_clears = True
     examples = (Example("set network zone private zone=cluster.local",
                         "Names private's DNS zone cluster.local."),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from stacki import errors
 from stacki.commands.network import check_name
 from stacki.commands.spreadsheet import (
     FILE,
@@ -17,7 +18,6 @@ from stacki.commands.spreadsheet import (
     require_columns,
     sync,
 )
-from stacki.framework import errors
 from stacki.framework.command import Command, Example, Params, str2bool
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
@@ -58,7 +58,7 @@ def network_row(line: int, values: dict[str, str]) -> dict[str, Any]:
         raise errors.CommandError(
             f'Hey! I need valid address/netmask for the "{name}" network.') from None
     check_name(name)
-    mtu = values.get("mtu")
+    mtu: Any = values.get("mtu")
     if mtu is not None:
         try:
             mtu = int(mtu)

@@ -3,13 +3,13 @@ at installation."""
 
 from __future__ import annotations
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Params
-from stacki.framework.objects import ALIASES, select_objects
 from stacki.framework.output import Table
 from stacki.home import sysroot
 from stacki.inventory import defaults
 from stacki.inventory import models as m
+from stacki.inventory.objects import ALIASES, select_objects
 
 
 def native_os() -> m.OS:

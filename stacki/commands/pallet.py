@@ -6,14 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from stacki import errors
 from stacki.commands import software_args as sw
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params, registry
 from stacki.framework.output import Table, report
 from stacki.home import system_path
-from stacki.inventory import media
+from stacki.inventory import media, software
 from stacki.inventory import models as m
-from stacki.inventory import software
 from stacki.inventory.pallet_hooks import run_hooks
 
 RELATED = ("add pallet", "list pallet", "remove pallet", "enable pallet", "disable pallet",

@@ -9,9 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from stacki import errors
 from stacki.commands import software_args as sw
 from stacki.commands.os import native_os
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import media

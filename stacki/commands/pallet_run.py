@@ -6,14 +6,13 @@ import html
 import re
 import shlex
 
+from stacki import errors
 from stacki.commands import software_args as sw
 from stacki.commands.report_common import frontend_os, local_frontend
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Params
 from stacki.framework.output import Text
-from stacki.inventory import media
+from stacki.inventory import media, software
 from stacki.inventory import models as m
-from stacki.inventory import software
 
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)

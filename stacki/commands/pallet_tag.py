@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 
+from stacki import errors
 from stacki.commands import software_args as sw
 from stacki.commands.repo import clean_text
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m

@@ -15,12 +15,13 @@ from collections.abc import Iterable, Sequence
 from functools import cache, cached_property
 from typing import Any
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.context import Context
-from stacki.framework.hostsel import all_hosts, localhost
 from stacki.framework.output import Table
 from stacki.inventory import models as m
-from stacki.inventory.attrs import for_hosts, resolve, truthy
+from stacki.inventory.attrs import resolve, truthy
+from stacki.inventory.hostsel import all_hosts, localhost
+from stacki.inventory.scopes import for_hosts
 
 BANNER = [
     "# ",

@@ -7,6 +7,7 @@ dhcpd HOST` can replace one host's declarations in an existing dhcpd.conf.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from stacki.commands.report_common import (
     BANNER,
@@ -151,7 +152,7 @@ def host_blocks(ctx: Context, cluster: Cluster, host: m.Host, kickstartable: boo
     """The `host NAME.NETWORK.DEVICE { ... }` declarations of one host."""
     nics = cluster.nics[host.id]
     by_device = {n.device: n for n in nics}
-    pxe_of_ip = {}
+    pxe_of_ip: dict[str, Any] = {}
     for nic in nics:
         net = cluster.network(nic)
         if nic.ip and net is not None and net.pxe:

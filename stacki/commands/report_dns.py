@@ -9,6 +9,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stacki import errors
 from stacki.commands.report_common import (
     BANNER,
     CLOSE,
@@ -23,7 +24,6 @@ from stacki.commands.report_common import (
     stack_file,
     warn,
 )
-from stacki.framework import errors
 from stacki.framework.command import Command, Example, Params
 from stacki.framework.context import Context
 from stacki.framework.output import Table, report

@@ -16,12 +16,11 @@ from stacki.commands.report_common import (
     stack_file,
     warn,
 )
-from stacki.framework.command import Arg, Command, Example, Param, Params
+from stacki.framework.command import HOSTS, Arg, Command, Example, Param, Params
 from stacki.framework.context import Context
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 
-HOSTS = Arg("host", repeat=True, help="One or more host names or selections (a:backend, ...).")
 BOND = re.compile(r"^bond[0-9]+")
 INFINIBAND = re.compile(r"^ib[0-9]+$")
 
@@ -96,7 +95,7 @@ class Resolver:
         self.public = cluster.attr("Kickstart_PublicDNSServers", shadow)
         self.private = cluster.attr("Kickstart_PrivateDNSServers", shadow)
         self.fallback = cluster.attr("Kickstart_PrivateAddress", shadow, const=True)
-        self.frontend_ips = {}
+        self.frontend_ips: dict[int, str] = {}
         for nic in cluster.frontend_nics():
             if nic.ip and nic.network_id is not None:
                 self.frontend_ips.setdefault(nic.network_id, nic.ip)
@@ -325,7 +324,7 @@ def udev_rule(nic: Nic) -> str:
 def interface_files(ctx: Context, cluster: Cluster, host: m.Host, only: str | None) -> list[str]:
     sles = host.box.os.name == "sles"
     lines: list[str] = []
-    udev = []
+    udev: list[str] = []
     ipmi: Ipmi | None = None
     nics = cluster.nics[host.id]
     for nic in nics:

@@ -9,9 +9,8 @@ import struct
 import sys
 from pathlib import Path
 
-from stacki import VERSION, home, sysfiles
-from stacki.framework import errors
-from stacki.framework.command import Command, Example, Param, Params
+from stacki import VERSION, errors, home, sysfiles
+from stacki.framework.command import Command, Example, Param, Params, respelled
 from stacki.framework.output import Table, report
 from stacki.sysfiles import read_system_file
 
@@ -28,6 +27,10 @@ class ReportVersion(Command):
 
     def run(self, args: list[str], params: Params) -> Table:
         return report([VERSION])
+
+
+# `stack version`, what a new user tries first.
+Version = respelled(ReportVersion, "version", __name__)
 
 
 # --- report siteattr -------------------------------------------------------------

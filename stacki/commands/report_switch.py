@@ -9,15 +9,15 @@ put back in its default state and then given its VLANs.
 
 from __future__ import annotations
 
+from stacki import errors
 from stacki.commands.report_common import stack_file, text_lines, warn
 from stacki.commands.switch import SWITCHES, select_switches
-from stacki.framework import errors
 from stacki.framework.command import Command, Example, Param, Params
-from stacki.framework.hostsel import all_hosts
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
 from stacki.inventory import switches as sw
 from stacki.inventory.attrs import resolve
+from stacki.inventory.hostsel import all_hosts
 
 SUPPORTED = ("x1052",)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from stacki import errors
 from stacki.commands.scoped import (
     GLOBAL,
     SCOPES,
@@ -17,11 +18,10 @@ from stacki.commands.scoped import (
     target_fields,
     target_id,
 )
-from stacki.framework import errors
 from stacki.framework.command import Arg, Example, Param, Params
 from stacki.framework.output import Table
-from stacki.inventory import attrs
 from stacki.inventory import models as m
+from stacki.inventory import scopes
 
 COLUMNS = ("network", "netmask", "gateway", "subnet", "interface")
 FIELDS = ("address", "netmask", "gateway", "subnet__name", "interface", "subnet_id")
@@ -126,9 +126,9 @@ def scope_routes(scope: Scope, targets: list) -> list[tuple]:
 def host_routes(hosts: list[m.Host]) -> list[tuple]:
     """Each host's routes, resolved by address, sorted by address. A route
     through a network uses the host's own (non-vlan) device on it."""
-    resolved = attrs.resolve_rows(m.Route, hosts, FIELDS)
+    resolved = scopes.resolve_rows(m.Route, hosts, FIELDS)
     devices: dict[tuple[int, int], str] = {}
-    interfaces = attrs.for_hosts(m.Interface.objects.filter(network__isnull=False), hosts)
+    interfaces = scopes.for_hosts(m.Interface.objects.filter(network__isnull=False), hosts)
     for host_id, network_id, device in interfaces.order_by("id").values_list(
             "host_id", "network_id", "device"):
         if device and not device.startswith("vlan"):

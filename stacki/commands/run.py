@@ -12,13 +12,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from stacki.framework import errors
-from stacki.framework.command import Arg, Command, Example, Param, Params, str2bool
+from stacki import errors
+from stacki.framework.command import ANY_HOSTS, Command, Example, Param, Params, str2bool
 from stacki.framework.output import Table, Text
 from stacki.inventory import models as m
 from stacki.inventory.attrs import resolve, truthy
 
-HOSTS = Arg("host", optional=True, repeat=True, help="Host names or selections.")
 # Parallel ssh sessions when threads= is not given.
 DEFAULT_THREADS = 16
 DEFAULT_TIMEOUT = 30
@@ -44,7 +43,7 @@ class IterateHost(Command):
 
     path = "iterate host"
     verbatim = True
-    args = (HOSTS,)
+    args = (ANY_HOSTS,)
     params = (Param("command", optional=False, help="The shell command; % is the host name."),)
     examples = (Example('iterate host a:backend command="ping -c 1 %"',
                         "Pings every backend host once."),)
@@ -92,13 +91,18 @@ def addresses(hosts: list[m.Host]) -> dict[int, str]:
     for host in hosts:
         attr = chosen[host.id].get("stack.network")
         wanted = [ip for network, ip, _ in nics[host.id] if attr and network == attr.value]
-        default = [ip for _, ip, is_default in nics[host.id] if is_default]
-        result[host.id] = (wanted or default or [host.name])[0]
+        defaults = [ip for _, ip, is_default in nics[host.id] if is_default]
+        result[host.id] = (wanted or defaults or [host.name])[0]
     return result
 
 
-def ssh(address: str, command: str, timeout: int, x11: bool) -> str:
-    """Output (stdout and stderr) of `command` run on `address`."""
+# The exit status of `run host` when a host failed or timed out: not 255,
+# which says that stack refused the command; the outputs still print.
+HOST_FAILED = 1
+
+
+def ssh(address: str, command: str, timeout: int, x11: bool) -> tuple[str, bool]:
+    """Output (stdout and stderr) of `command` run on `address`, and whether it succeeded."""
     argv = ["ssh", "-T", "-o", "BatchMode=yes",
             "-o", f"ConnectTimeout={min(timeout, CONNECT_TIMEOUT) if timeout else CONNECT_TIMEOUT}",
             "-X" if x11 else "-x"]
@@ -114,8 +118,8 @@ def ssh(address: str, command: str, timeout: int, x11: bool) -> str:
                               timeout=timeout or None)
     except subprocess.TimeoutExpired as exc:
         out = (exc.output or b"").decode(errors="replace").strip()
-        return "\n".join(filter(None, [out, f"timed out after {timeout} seconds"]))
-    return done.stdout.decode(errors="replace").strip()
+        return "\n".join(filter(None, [out, f"timed out after {timeout} seconds"])), False
+    return done.stdout.decode(errors="replace").strip(), done.returncode == 0
 
 
 class RunHost(Command):
@@ -129,9 +133,9 @@ class RunHost(Command):
     """
 
     path = "run host"
-    args = (HOSTS,)
+    args = (ANY_HOSTS,)
     params = (
-        Param("command", optional=False, help="The command to run on each host."),
+        Param("command", optional=False, empty_ok=True, help="The command to run on each host."),
         Param("collate", help="yes (default): a host/output table; no: the output as is."),
         Param("delay", help="Seconds to wait between starting two hosts. Default 0."),
         Param("managed", "boolean", help="Only managed hosts (see above). Default true."),
@@ -165,11 +169,17 @@ class RunHost(Command):
                 if n and delay:
                     time.sleep(delay)
                 futures.append(pool.submit(ssh, where[host.id], command, timeout, x11))
-            outputs = [f.result() for f in futures]
+            results = [f.result() for f in futures]
+        outputs = [out for out, _ in results]
+        result: Table | Text
         if not str2bool(params.value("collate", "yes")):
-            return Text("".join(out + "\n" for out in outputs if out))
-        rows = [(h.name, line) for h, out in zip(hosts, outputs) for line in out.split("\n")]
-        return Table(["host", "output"], rows)
+            result = Text("".join(out + "\n" for out in outputs if out))
+        else:
+            result = Table(["host", "output"],
+                           [(h.name, line) for h, out in zip(hosts, outputs) for line in out.split("\n")])
+        if not all(ok for _, ok in results):
+            result.status = HOST_FAILED
+        return result
 
     def chosen(self, args: list[str], managed: bool) -> list[m.Host]:
         hosts = self.hosts(args)

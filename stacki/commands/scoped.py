@@ -8,18 +8,20 @@ extra parameters) and in its fixed scope, so every scope shares one code path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
 
-from stacki.framework import errors
+from stacki import errors
+from stacki.framework import types
 from stacki.framework.command import Arg, Command, Example, Param, Params
-from stacki.framework.objects import select_objects
 from stacki.inventory import models as m
-from stacki.inventory.attrs import IN_LIMIT, LETTERS
+from stacki.inventory.batches import batches
+from stacki.inventory.objects import select_objects
+from stacki.inventory.scopes import IN_LIMIT, LETTERS
 
 
 @dataclass(frozen=True)
@@ -45,17 +47,13 @@ SCOPES = {
     "host": Scope("host", m.Host, "host", "hosts", "backend-0-0"),
 }
 GLOBAL = SCOPES["global"]
+# What the global command reads to act at another scope (Stacki's spelling;
+# the wrappers are the documented way, so usage lines leave it out).
+SCOPE = Param("scope", types.choice(*SCOPES, case=True, invalid="is not valid"), hidden=True,
+              help="The scope: global (default), os, appliance, environment or host.")
 
 
-def present(params: Params, name: str) -> str:
-    """A required parameter that may be given empty (`value=` clears)."""
-    value = params.get(name)
-    if value is None:
-        raise errors.ParamRequired(name)
-    return value
-
-
-def target_q(scope: Scope, targets: list) -> Q:
+def target_q(scope: Scope, targets: Sequence[Any]) -> Q:
     """Rows of a Scoped model stored at these targets."""
     if scope.name == "global":
         return Q(scope="global")
@@ -75,18 +73,15 @@ def target_id(scope: Scope) -> str:
     return "id" if scope.name == "global" else f"{scope.name}_id"
 
 
-def batches(items: list) -> Iterator[list]:
-    """Slices small enough for an `IN (...)` list on every database."""
-    for start in range(0, max(len(items), 1), IN_LIMIT):
-        yield items[start:start + IN_LIMIT]
-
-
 def scoped_rows(model: type[models.Model], scope: Scope, targets: list,
                 **match: Any) -> Iterator[models.QuerySet]:
     """Queries for the rows stored at these targets, one per batch of
     targets: a command over many hosts never builds an oversized statement."""
-    for batch in batches(targets):
-        yield model.objects.filter(target_q(scope, batch), **match)
+    if scope is GLOBAL:
+        yield model._default_manager.filter(target_q(scope, targets), **match)
+        return
+    for batch in batches(targets, IN_LIMIT):
+        yield model._default_manager.filter(target_q(scope, batch), **match)
 
 
 def delete_rows(model: type[models.Model], scope: Scope, targets: list, **match: Any) -> None:
@@ -135,15 +130,16 @@ class ScopedCommand(Command):
                    repeat=cls.target_arg != "single", help=help_text)
 
     @classmethod
+    def extra_params(cls) -> tuple[Param, ...]:
+        return (SCOPE,) if cls.scope is None else ()
+
+    @classmethod
     def params_for(cls, scope: Scope) -> tuple[Param, ...]:
         return cls.params + (cls.host_params if scope.name == "host" else ())
 
     # --- running ----------------------------------------------------------
     def scope_of(self, params: Params) -> Scope:
-        name = self.scope or params.value("scope", "global")
-        if name not in SCOPES:
-            raise errors.ParamError("scope", "is not valid")
-        return SCOPES[name]
+        return SCOPES[self.scope or params.typed("scope") or "global"]
 
     def wrapper_needs_target(self, args: list[str]) -> None:
         """A wrapper run without targets names what is missing."""

@@ -4,8 +4,7 @@ own repository file after a change (as Stacki does)."""
 
 from __future__ import annotations
 
-from stacki import sysfiles
-from stacki.framework import errors
+from stacki import errors, sysfiles
 from stacki.framework.command import Param, Params
 from stacki.framework.context import Context
 from stacki.inventory import models as m

@@ -14,15 +14,15 @@ import csv
 import io
 import shutil
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from stacki import home
-from stacki.framework import errors
-from stacki.framework.command import Command, Param, Params, registry
+from stacki import errors, home
+from stacki.framework.command import Command, Param, Params
 from stacki.framework.context import Context
+from stacki.inventory.batches import batches
 
 T = TypeVar("T")
 
@@ -123,30 +123,9 @@ def sync(cmd: Command, hosts: list[str]) -> None:
     """`sync config` and `sync host config` for the hosts, where those commands exist.
 
     Their progress messages show only where the loader's progress would."""
-    call_quietly(cmd, "sync config", [])
+    cmd.call(["sync", "config"], quiet=True)
     if hosts:
-        call_quietly(cmd, "sync host config", hosts)
-
-
-def call_quietly(cmd: Command, path: str, args: list[str]) -> Any:
-    """Run the sub-command `path` (when it exists) on `args`; its progress messages
-    show only on a terminal. The command is looked up directly: the arguments
-    may be thousands of host names."""
-    sub = registry().get(tuple(path.split()))
-    if sub is None:
-        return None
-    ctx = cmd.ctx if cmd.ctx.tty and not cmd.ctx.api else cmd.ctx.replace(progress=_quiet)
-    return sub(ctx).run(args, Params())
-
-
-def _quiet(text: str) -> None:
-    pass
-
-
-def batches(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
-    """Slices small enough for an `IN (...)` list on every database."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+        cmd.call(["sync", "host", "config", *hosts], quiet=True)
 
 
 def update_by_value(model: Any, field: str, values: dict[int, Any]) -> None:

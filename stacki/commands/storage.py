@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from stacki import errors
 from stacki.commands.scoped import (
     GLOBAL,
     SCOPES,
@@ -22,13 +23,17 @@ from stacki.commands.scoped import (
     target_fields,
     target_ids,
 )
-from stacki.framework import errors
+from stacki.framework import types
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
 from stacki.inventory import storage
 
 SIZE_WORDS = {"recommended": -1, "hibernation": -2}
+
+# Stacki's usage lines call these integers, but they also take `*`, lists
+# and words (recommended, hibernation): the commands read them themselves.
+WORDS = types.Type("text", "integer")
 
 
 def checked_text(name: str, value: str) -> str:
@@ -130,11 +135,13 @@ class AddStorageController(ScopedCommand):
     path = "add storage controller"
     params = (
         Param("arrayid", optional=False, help="Array id (>= 1), global or *."),
-        Param("adapter", "integer", help="Adapter address."),
-        Param("enclosure", "integer", help="Enclosure address."),
-        Param("hotspare", "integer", help="Slots of the hot spares of this array."),
-        Param("raidlevel", "integer", help="RAID level: 0, 1, 5, 6, 10, 50, 60."),
-        Param("slot", "integer", help="Slots of the array's disks, or *."),
+        Param("adapter", WORDS, help="Adapter address."),
+        Param("enclosure", WORDS, help="Enclosure address."),
+        Param("hotspare", WORDS, help="Slots of the hot spares of this array."),
+        Param("raidlevel", WORDS, help="RAID level: 0, 1, 5, 6, 10, 50, 60."),
+        Param("slot", WORDS, help="Slots of the array's disks, or *."),
+        # Not in Stacki's usage line, but read: the controller's options.
+        Param("options", hidden=True, help="Options for the controller's configuration."),
     )
     examples = (
         Example("add storage controller slot=1 raidlevel=0 arrayid=1",
@@ -174,9 +181,9 @@ class RemoveStorageController(ScopedCommand):
 
     path = "remove storage controller"
     params = (
-        Param("slot", "integer", optional=False, help="Slots (comma-separated), or *."),
-        Param("adapter", "integer", help="Adapter address, or *."),
-        Param("enclosure", "integer", help="Enclosure address, or *."),
+        Param("slot", WORDS, optional=False, help="Slots (comma-separated), or *."),
+        Param("adapter", WORDS, help="Adapter address, or *."),
+        Param("enclosure", WORDS, help="Enclosure address, or *."),
     )
     examples = (Example("remove storage controller slot=1",
                         "Removes the global configuration of slot 1."),
@@ -249,10 +256,10 @@ class AddStoragePartition(ScopedCommand):
     path = "add storage partition"
     params = (
         Param("device", optional=False, help="Disk device, e.g. sda, md0 or a volume group."),
-        Param("size", "integer", optional=False, help="Size in megabytes."),
+        Param("size", WORDS, optional=False, help="Size in megabytes."),
         Param("mountpoint", help="Mountpoint, or a name for raid/lvm members."),
         Param("options", help="Options for the partitioner, e.g. --name=banktools."),
-        Param("partid", "integer", help="Relative partition id (>= 1)."),
+        Param("partid", WORDS, help="Relative partition id (>= 1)."),
         Param("type", help="File system (ext4, xfs, ...) or raid, lvm, volgroup."),
     )
     examples = (

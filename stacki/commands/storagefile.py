@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
+from stacki import errors
 from stacki.commands.spreadsheet import (
     PROCESSOR,
     REQUIRED_FILE,
@@ -26,12 +27,11 @@ from stacki.commands.spreadsheet import (
     progress,
     read_rows,
 )
-from stacki.framework import errors
 from stacki.framework.command import Command, Example, Params
-from stacki.framework.hostsel import all_hosts
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
 from stacki.inventory import storage
+from stacki.inventory.hostsel import all_hosts
 
 Target = tuple[str, Any]  # (scope, target id; None at the global scope)
 CONTROLLER_HEADER = ("NAME", "SLOT", "RAID LEVEL", "ARRAY ID", "ENCLOSURE", "ADAPTER", "OPTIONS")
@@ -193,11 +193,11 @@ def controller_rows(arrays: dict[int, Array]) -> list[dict[str, Any]]:
             for key, default in (("adapter", -1), ("enclosure", -1), ("options", "")):
                 value = row[key] if row[key] is not None else group.shared.get(key)
                 stored[key] = default if value is None else value
-            key = (stored["adapter"], stored["enclosure"], stored["slot"])
-            if key in taken:
+            spec = (stored["adapter"], stored["enclosure"], stored["slot"])
+            if spec in taken:
                 raise fail('disk specification for "{}/{}/{}" already exists at line {}'.format(
-                    *key, row["line"]))
-            taken.add(key)
+                    *spec, row["line"]))
+            taken.add(spec)
             rows.append(stored)
     return rows
 
@@ -311,7 +311,7 @@ class LoadStorage_controller(Command):
     params = (REQUIRED_FILE, PROCESSOR)
     examples = (Example("load storage_controller file=controller.csv",
                         "Loads the controller configuration of controller.csv."),)
-    related = ("report storage_controller", "list host storage controller")
+    related: ClassVar[tuple[str, ...]] = ("report storage_controller", "list host storage controller")
 
     def run(self, args: list[str], params: Params) -> None:
         path = file_param(params)
@@ -348,7 +348,7 @@ class LoadStorage_partition(Command):
     params = (REQUIRED_FILE, PROCESSOR)
     examples = (Example("load storage_partition file=partition.csv",
                         "Loads the partition configuration of partition.csv."),)
-    related = ("report storage_partition", "list host storage partition")
+    related: ClassVar[tuple[str, ...]] = ("report storage_partition", "list host storage partition")
 
     def run(self, args: list[str], params: Params) -> None:
         path = file_param(params)

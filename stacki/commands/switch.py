@@ -7,14 +7,14 @@ LIKE patterns over their names, as in Stacki.
 
 from __future__ import annotations
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
-from stacki.framework.hostsel import all_hosts
-from stacki.framework.objects import like
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 from stacki.inventory import switches as sw
 from stacki.inventory.attrs import resolve
+from stacki.inventory.hostsel import all_hosts
+from stacki.inventory.patterns import like
 
 SWITCHES = Arg("switch", optional=True, repeat=True,
                help="Switch names (SQL LIKE patterns); none means every switch.")

@@ -9,8 +9,8 @@ switch itself and is not done here.
 
 from __future__ import annotations
 
+from stacki import errors
 from stacki.commands.switch import one_switch, select_switches
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from stacki import errors
 from stacki.commands.spreadsheet import (
     FILE,
     PROCESSOR,
@@ -22,7 +23,6 @@ from stacki.commands.spreadsheet import (
     require_columns,
 )
 from stacki.commands.switch import select_switches
-from stacki.framework import errors
 from stacki.framework.command import Command, Example, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m

@@ -22,7 +22,7 @@ from stacki.commands.report_dns import (
 )
 from stacki.commands.report_host_files import Resolver
 from stacki.commands.report_hosts import etc_hosts
-from stacki.framework.command import Arg, Command, Example, Params
+from stacki.framework.command import ANY_HOSTS, Arg, Command, Example, Params
 from stacki.inventory import models as m
 
 HOST_BLOCK = re.compile(r"^host (?P<name>\S+) \{$")
@@ -212,7 +212,7 @@ class SyncConfig(SyncCommand):
 class SyncHostNothing(Command):
     """Base of the per-host syncs that Stacki pushes to hosts over ssh."""
 
-    args = (Arg("host", optional=True, repeat=True, help="Host names or selections."),)
+    args = (ANY_HOSTS,)
 
     def run(self, args: list[str], params: Params) -> None:
         self.hosts(args)  # unknown hosts are still an error

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import ClassVar
 from xml.etree import ElementTree as ET
 
+from stacki import errors
 from stacki.commands.interface import one_host, some_hosts
 from stacki.commands.report_common import stack_file
-from stacki.framework import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params, str2bool
 from stacki.framework.output import Table, report
 from stacki.inventory import attrs

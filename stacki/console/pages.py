@@ -21,7 +21,7 @@ def render(request: HttpRequest, template: str, status: int = 200, **context: An
            ) -> HttpResponse:
     user = request.user
     context.update(
-        user=user, admin=bool(user is not None and user.admin),
+        user=user, admin=bool(getattr(user, "admin", False)),
         csrf_token=get_token(request),  # also sets the csrftoken cookie the script sends back
         css=static.url("console.css"), js=static.url("console.js"),
         path=request.path)

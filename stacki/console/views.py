@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -81,7 +82,7 @@ def host(request: HttpRequest, name: str) -> HttpResponse:
     }
     groups = sections["groups"].rows[0]["groups"] if sections["groups"].rows else ""
     actions = command(request, "list", "bootaction")
-    tables = {key: Columns(sections[key], drop=("host",))
+    tables: dict[str, Any] = {key: Columns(sections[key], drop=("host",))
               for key in ("attributes", "interfaces", "routes", "firewall")}
     return render(request, "host.html", host=listing.rows[0], quoted=quoted([name]),
                   groups=groups.split(), boot=(sections["boot"].rows or [{}])[0],

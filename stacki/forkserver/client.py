@@ -9,10 +9,9 @@ command started. Nothing here imports more than protocol does.
 
 from __future__ import annotations
 
+import _socket
 import os
 import sys
-
-import _socket
 
 from stacki.forkserver import protocol
 

@@ -14,10 +14,9 @@ run in-process), then `X code` (exit code) or `S signal` (killed by it).
 
 from __future__ import annotations
 
+import _socket
 import os
 import sys
-
-import _socket
 
 NAME = b"stacki-fork-1"
 SOCKET_DIR = "server"

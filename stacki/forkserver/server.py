@@ -324,9 +324,9 @@ def _standard_streams(unbuffered: bool) -> None:
                                 line_buffering=line_buffering,
                                 write_through=unbuffered and mode == "w")
 
-    sys.stdin = sys.__stdin__ = stream(0, "r", "strict", False)
-    sys.stdout = sys.__stdout__ = stream(1, "w", "strict", os.isatty(1))
-    sys.stderr = sys.__stderr__ = stream(2, "w", "backslashreplace", True)
+    sys.stdin = sys.__stdin__ = stream(0, "r", "strict", False)  # type: ignore[misc]
+    sys.stdout = sys.__stdout__ = stream(1, "w", "strict", os.isatty(1))  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = stream(2, "w", "backslashreplace", True)  # type: ignore[misc]
     for name in ("stacki", "django.request", ""):
         for handler in logging.getLogger(name).handlers:
             if isinstance(handler, logging.StreamHandler) and not isinstance(
@@ -405,7 +405,7 @@ def preload() -> None:
     for words in reg.index:
         reg.get(words)
     for name in ("stacki.framework.runner", "stacki.framework.helptext",
-                 "stacki.framework.output", "stacki.framework.hostsel", "stacki.inventory.access",
+                 "stacki.framework.output", "stacki.inventory.hostsel", "stacki.inventory.access",
                  "stacki.batch", "tqdm", "shlex", "json", "ipaddress", "secrets", "traceback",
                  "fcntl", "io"):
         importlib.import_module(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from stacki.framework import errors
+from stacki import errors
 from stacki.framework.command import Command
 
 
@@ -50,9 +50,9 @@ def plain(cls: type[Command]) -> str:
         for a in cls.args:
             lines += [f"\t{a.usage()}", f"\t{a.help}", ""]
         lines.pop()
-    if cls.params:
+    if cls.all_params():
         lines += ["", "Parameters", ""]
-        for p in sorted(cls.params, key=lambda p: p.name):
+        for p in cls.all_params():
             lines += [f"\t{p.usage()}", f"\t{p.help}", ""]
         lines.pop()
     if cls.examples:
@@ -72,9 +72,9 @@ def markdown(cls: type[Command]) -> str:
     if cls.args:
         out += ["", "### Arguments", ""]
         out += [f"* `{a.usage()}`\n\n   {a.help}\n" for a in cls.args]
-    if cls.params:
+    if cls.all_params():
         out += ["", "### Parameters", ""]
-        out += [f"* `{p.usage()}`\n\n   {p.help}\n" for p in sorted(cls.params, key=lambda p: p.name)]
+        out += [f"* `{p.usage()}`\n\n   {p.help}\n" for p in cls.all_params()]
     if cls.examples:
         out += ["", "### Examples", ""]
         out += [f"* `stack {e.command}`\n\n   {e.text}\n" for e in cls.examples]
@@ -89,8 +89,8 @@ def parsed(cls: type[Command]) -> str:
         "description": cls.description(),
         "optarg": [(a.name, a.type, a.help) for a in cls.args if a.optional],
         "reqarg": [(a.name, a.type, a.help) for a in cls.args if not a.optional],
-        "optparam": [(p.name, p.type, p.help) for p in cls.params if p.optional],
-        "reqparam": [(p.name, p.type, p.help) for p in cls.params if not p.optional],
+        "optparam": [(p.name, p.kind.label, p.help) for p in cls.all_params() if p.optional],
+        "reqparam": [(p.name, p.kind.label, p.help) for p in cls.all_params() if not p.optional],
         "example": [(e.command, e.text) for e in cls.examples],
         "related": list(cls.related),
     }
@@ -124,9 +124,10 @@ def catalogue_entry(cls: type[Command]) -> dict:
             for a in cls.args
         ],
         "parameters": [
-            {"name": p.name, "type": p.type, "required": not p.optional,
-             "repeat": p.repeat, "default": p.default, "help": p.help}
-            for p in sorted(cls.params, key=lambda p: p.name)
+            {"name": p.name, "type": p.kind.name, "label": p.kind.label,
+             "required": not p.optional, "repeat": p.repeat, "default": p.default,
+             "choices": list(p.kind.choices), "hidden": p.hidden, "help": p.help}
+            for p in cls.all_params()
         ],
         "examples": [{"command": e.command, "text": e.text} for e in cls.examples],
     }

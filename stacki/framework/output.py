@@ -5,25 +5,45 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
+from stacki import errors
+
+FORMATS = ("text", "json", "shell", "python", "null")
+FORMATS_TEXT = ", ".join(FORMATS) + " or col:NAME"
+
+
+def check_format(text: str, name: str = "output-format") -> str:
+    """A known output format (any case), else the error listing the known ones."""
+    lowered = text.lower()
+    if lowered in FORMATS or (lowered[:4] in ("col:", "col-") and len(lowered) > 4):
+        return lowered
+    raise errors.ParamValue(name, "one of " + FORMATS_TEXT)
+
 
 class Table:
     """Rows of (owner, col1, col2, ...) under a header of lower-case names.
 
     `header=None` makes the JSON keys col-0, col-1, ... . `trim_owner` drops
-    the owner column in text when every row has the same owner.
+    the owner column in text when every row has the same owner. `status` is
+    the exit status after printing (non-zero: the command ran but part of
+    its work failed, as `run host` on a host that failed).
     """
 
+    status = 0
+
     def __init__(self, header: Sequence[str | None] | None,
-                 rows: list[Sequence[Any]] | None = None, trim_owner: bool = False,
+                 rows: Sequence[Sequence[Any]] | None = None, trim_owner: bool = False,
                  show_header: bool = True) -> None:
         self.header = header
-        self.rows = [] if rows is None else rows
+        # Kept as given (not copied): some commands fill the list afterwards.
+        self.rows: list[Sequence[Any]] = [] if rows is None else rows  # type: ignore[assignment]
         self.trim_owner = trim_owner
         self.show_header = show_header
 
 
 class Text:
     """Verbatim text (dump, help, load scripts): output-format has no effect."""
+
+    status = 0  # as Table.status
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -60,6 +80,15 @@ def objects(table: Table) -> list[dict[str, Any]]:
                 obj[key] = value
         result.append(obj)
     return result
+
+
+def column_names(table: Table) -> list[str]:
+    """The names `col:NAME` may use: the header's, else col-0, col-1, ..."""
+    if table.header is not None:
+        names = [h.lower() for h in table.header if h]
+    else:
+        names = [f"col-{i}" for i in range(max((len(r) for r in table.rows), default=0))]
+    return list(dict.fromkeys(names))
 
 
 def _plain_objects(header: list[str], rows: list[Sequence[Any]]) -> list[dict[str, Any]]:
@@ -147,7 +176,7 @@ def render(result: Any, fmt: str | None) -> str:
         return text if not text or text.endswith("\n") else text + "\n"
     if not result.rows:
         return ""
-    fmt = fmt or "text"
+    fmt = (fmt or "text").lower()
     if fmt == "json":
         return json.dumps(objects(result), indent=8) + "\n"
     if fmt == "null":
@@ -159,11 +188,15 @@ def render(result: Any, fmt: str | None) -> str:
         out = []
         for index, obj in enumerate(rows):
             prefix = f"stack_{index}_" if len(rows) > 1 else "stack_"
-            out += [f'{prefix}{k}="{v}"' for k, v in obj.items()]
+            out += [f'{prefix}{k}="{"" if v is None else v}"' for k, v in obj.items()]
             out.append("")
         return "\n".join(out) + "\n"
     if fmt.startswith("col:") or fmt.startswith("col-"):
         name = fmt[4:].lower()
+        columns = column_names(result)
+        if name not in columns:
+            raise errors.ParamError("output-format", f'names no column "{name}"; the columns are '
+                                    + ", ".join(columns))
         out = [f"{obj[k]}" for obj in objects(result) for k in obj if k.lower() == name]
         return "".join(line + "\n" for line in out)
     return render_text(result)

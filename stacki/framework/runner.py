@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
-from stacki.framework import errors, helptext
+from stacki import errors
+from stacki.framework import helptext
 from stacki.framework.command import Command, Params, Resolved, check_input, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Text, render
@@ -30,7 +31,12 @@ class Outcome:
 
     @property
     def format(self) -> str | None:
-        return self.params.get("output-format")
+        return dict.get(self.params, "output-format")
+
+    @property
+    def status(self) -> int:
+        """The exit status: a result may carry its own (`run host` when a host failed)."""
+        return getattr(self.result, "status", 0)
 
     def render(self, fmt: str | None = None) -> str:
         return render(self.result, fmt or self.format)
@@ -68,14 +74,16 @@ def run_resolved(resolved: Resolved, ctx: Context) -> Outcome:
     committed work and answer with the command's usual error
     ("... already exists"), never a database error.
     """
-    cls, args, params = resolved.command, resolved.args, resolved.params
-    if args and args[0] == "help":
-        raise errors.HelpShown(helptext.command_help(cls, params.get("format")))
-    check_input(cls, args, params)
+    cls, args = resolved.command, resolved.args
+    if args and (args[0] == "help" or "--help" in args or "-h" in args):
+        raise errors.HelpShown(helptext.command_help(cls, dict.get(resolved.params, "format")))
+    check_input(cls, args, resolved.params)
+    params = cls.bind(resolved.params, ctx.progress)
     for attempt in range(RETRIES + 1):
         try:
             with _transaction(cls, ctx):
                 result = checked_run(cls, ctx, args, params)
+                params.settle()
             return Outcome(cls, args, params, result)
         except BadPattern as exc:
             raise errors.CommandError(str(exc)) from None
@@ -126,7 +134,7 @@ def failure_kind(exc: BaseException) -> str | None:
 
 def checked_run(cls: type[Command], ctx: Context, args: list[str], params: Params) -> Any:
     """Run a command; a value the inventory refuses to store is the command's error."""
-    from stacki.inventory.values import BadValue
+    from stacki.inventory.validation import BadValue
 
     try:
         return cls(ctx).run(args, params)
@@ -134,15 +142,31 @@ def checked_run(cls: type[Command], ctx: Context, args: list[str], params: Param
         raise errors.CommandError(str(exc)) from None
 
 
-def run_subcommand(ctx: Context, words: Sequence[str] | str) -> Any:
-    """Run a command from inside another (same transaction, same caller)."""
+def run_subcommand(ctx: Context, words: Sequence[str] | str, quiet: bool = False,
+                   params: dict[str, str] | None = None) -> Any:
+    """Run a command from inside another: same transaction, same caller, its
+    parameters checked by its declarations like any call's. `params` adds
+    parameters already split (a value may then hold anything); with `quiet`
+    its progress messages show only on a terminal."""
     if isinstance(words, str):
         import shlex
 
         words = shlex.split(words)
     resolved = resolve(list(words))
-    check_input(resolved.command, resolved.args, resolved.params)
-    return checked_run(resolved.command, ctx, resolved.args, resolved.params)
+    if params:
+        resolved.params.update(params)
+    if quiet and not (ctx.tty and not ctx.api):
+        ctx = ctx.replace(progress=_quiet)
+    cls = resolved.command
+    check_input(cls, resolved.args, resolved.params)
+    bound = cls.bind(resolved.params, ctx.progress)
+    result = checked_run(cls, ctx, resolved.args, bound)
+    bound.settle()
+    return result
+
+
+def _quiet(text: str) -> None:
+    pass
 
 
 def is_readonly_violation(exc: BaseException) -> bool:
@@ -162,7 +186,7 @@ def _transaction(cls: type[Command], ctx: Context) -> Iterator[None]:
         connection.ensure_connection()
         # Writers take the write lock up front so that two writers queue on
         # the busy timeout instead of failing halfway with "database is locked".
-        connection.transaction_mode = "IMMEDIATE" if cls.mutates() and not ctx.readonly else None
+        connection.transaction_mode = "IMMEDIATE" if cls.mutates() and not ctx.readonly else None  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             if ctx.readonly:

@@ -11,7 +11,7 @@ ordinary characters, each quoted string and each escape is one step (a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 WHITESPACE = " \t\r\n"
 _PLAIN = re.compile(r"[^ \t\r\n'\"\\]+")
@@ -64,7 +64,7 @@ def pieces(text: str) -> Iterator[str | None]:
         yield _END
 
 
-def _double_quoted(text: str, i: int) -> Iterator[str]:
+def _double_quoted(text: str, i: int) -> Generator[str, None, int]:
     """The pieces of a double-quoted string starting after its quote; returns
     the offset just past the closing quote."""
     while True:

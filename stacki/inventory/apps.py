@@ -7,6 +7,6 @@ class InventoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from stacki.inventory import values
+        from stacki.inventory import validation
 
-        values.install()
+        validation.install()

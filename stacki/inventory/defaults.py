@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from stacki.inventory import models as m
+from stacki.inventory.attr_store import store_attrs
 
 OSES = ("redhat", "ubuntu", "sles", "vmware", "xenserver")
 
@@ -140,17 +141,13 @@ def load(native: str, frontend: str, nic: Nic = SEEDED) -> None:
     """
     oses = {name: m.OS.objects.create(name=name) for name in OSES}
     boxes = {name: m.Box.objects.create(name=name, os=oses[native]) for name in ("frontend", "default")}
-    attrs = []
     appliances = {}
     for name, (public, app_attrs) in APPLIANCES.items():
         appliance = m.Appliance.objects.create(name=name, public=public)
         appliances[name] = appliance
-        attrs += [m.Attribute(scope="appliance", appliance=appliance, name=k, value=v)
-                  for k, v in app_attrs.items()]
-    attrs += [m.Attribute(scope="global", name=k, value=v)
-              for k, v in global_attrs(native, frontend, nic).items()]
-    attrs.append(m.Attribute(scope="global", name="Kickstart_PrivateRootPassword",
-                             value="*", shadow=True))
+        store_attrs("appliance", {appliance.id: app_attrs})
+    store_attrs("global", {None: global_attrs(native, frontend, nic)}, keep_empty=True)
+    store_attrs("global", {None: {"Kickstart_PrivateRootPassword": "*"}}, shadow=True)
 
     for name, kernel, ramdisk, args in OS_BOOTACTIONS:
         bootname = m.BootName.objects.create(name=name, type="os")
@@ -186,9 +183,7 @@ def load(native: str, frontend: str, nic: Nic = SEEDED) -> None:
     m.Interface.objects.create(host=host, device=nic.device, mac=nic.mac or None,
                                ip=nic.ip, name=frontend, network=private, default=True)
     if native != "sles":
-        attrs.append(m.Attribute(scope="host", host=host, name="roll_install_on_the_fly",
-                                 value="true", shadow=True))
-    m.Attribute.objects.bulk_create(attrs)
+        store_attrs("host", {host.id: {"roll_install_on_the_fly": "true"}}, shadow=True)
 
     m.Access.objects.bulk_create([m.Access(command=c, group=g) for c, g in ACCESS])
     m.Blacklist.objects.bulk_create([m.Blacklist(command=c) for c in BLACKLIST])

@@ -24,14 +24,14 @@ def rows_of(model: type[models.Model], *names: str, order: tuple[str, ...] = ()
     """The rows of `model` as tuples of `names` (sorted by `order`), a
     queryset to chain from, never to iterate itself: building a queryset
     costs about as much as running a small query, so each is built once."""
-    rows = model.objects.values_list(*names)
+    rows = model._default_manager.values_list(*names)
     return rows.order_by(*order) if order else rows
 
 
 def columns_of(model: type[models.Model], path: str = "") -> list[str]:
     """The names of `model`'s columns (foreign keys as `x_id`), each after
     `path` (`os__` for a related model's), in the table's order."""
-    return [path + f.attname for f in model._meta.concrete_fields]
+    return [path + f.attname for f in model._meta.concrete_fields]  # type: ignore[attr-defined]
 
 
 class OS(models.Model):
@@ -112,7 +112,7 @@ class Group(models.Model):
 
 
 class User(models.Model):
-    """A web-service user. The password is key 1 (see stacki.ws.keys), kept
+    """A web-service user. The password is key 1 (see stacki.apiusers.keys), kept
     as a Django password hash; a hash starting with "!" is unusable."""
 
     username = models.CharField(max_length=150, unique=True)
@@ -170,9 +170,12 @@ class Session(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from stacki.ws.sessions import SessionStore
+        # Named by the settings, not imported: the web service sits above the inventory.
+        from importlib import import_module
 
-        return SessionStore
+        from django.conf import settings
+
+        return import_module(settings.SESSION_ENGINE).SessionStore
 
 
 class HostQuerySet(models.QuerySet):
@@ -393,7 +396,7 @@ class Setting(models.Model):
 
 class ApiKey(models.Model):
     """An API key of a web-service user beyond the first one (the first key
-    is the user's password; see stacki.ws.keys). Only a hash is stored, and
+    is the user's password; see stacki.apiusers.keys). Only a hash is stored, and
     the first characters of the key in clear so that a login hashes once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
@@ -415,6 +418,9 @@ class ApiKey(models.Model):
 
 class AuditRecord(models.Model):
     """One web-service call, allowed or not (see stacki.ws.audit)."""
+
+    # What became of a call: the vocabulary of `outcome`.
+    OUTCOMES = ("ok", "denied", "error", "failed", "throttled")
 
     time = models.DateTimeField(db_index=True)
     # Names, not foreign keys: the trail outlives removed users.
@@ -448,7 +454,11 @@ class LoginFailure(models.Model):
         db_table = "api_login_failure"
         indexes = [models.Index("kind", "subject", "time", name="api_login_failure_subject"),
                    models.Index("time", name="api_login_failure_time")]
-from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk  # noqa: E402,F401
-from stacki.inventory.storage_models import HostPartition, StorageController, StoragePartition  # noqa: E402,F401
 from stacki.inventory.software_models import Cart, Pallet, PalletTag, Repo  # noqa: E402,F401
+from stacki.inventory.storage_models import (  # noqa: E402,F401
+    HostPartition,
+    StorageController,
+    StoragePartition,
+)
 from stacki.inventory.switch_models import IBMembership, IBPartition, SwitchPort  # noqa: E402,F401
+from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk  # noqa: E402,F401

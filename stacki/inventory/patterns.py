@@ -50,7 +50,7 @@ def compile_regex(pattern: str, ignore_case: bool = False, given: str | None = N
 def glob_regex(glob: str) -> str:
     """A shell glob (`*`, `?`, `[seq]`, `[!seq]`) as a regular expression
     matching whole names; a `[` without its `]` is an ordinary character."""
-    out = []
+    out: list[str] = []
     i = 0
     while i < len(glob):
         c = glob[i]

@@ -112,7 +112,7 @@ class PreparedInsert:
 
     def __init__(self, model: type[Model]) -> None:
         self.model = model
-        self.fields = [f for f in model._meta.local_concrete_fields
+        self.fields = [f for f in model._meta.local_concrete_fields  # type: ignore[attr-defined]
                        if f is not model._meta.auto_field and not f.generated]
 
     def __call__(self, row: Model, using: str = DEFAULT_DB_ALIAS) -> None:

@@ -10,12 +10,11 @@ disk layout only makes sense whole.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-from django.db import models
-
-from stacki.inventory import attrs
 from stacki.inventory import models as m
+from stacki.inventory import scopes
 
 CONTROLLER = ("enclosure", "adapter", "slot", "raidlevel", "arrayid", "options")
 PARTITION = ("device", "partid", "mountpoint", "size", "fstype", "options")
@@ -48,34 +47,36 @@ def partition_key(row: tuple) -> tuple:
     return row[0], row[1], row[3], row[4] is not None, row[4] or ""
 
 
-KEYS = {m.StorageController: controller_key, m.StoragePartition: partition_key}
-SHOW = {m.StorageController: controller_row, m.StoragePartition: partition_row}
+KEYS: dict[Any, Callable[[tuple], tuple]] = {m.StorageController: controller_key,
+                                             m.StoragePartition: partition_key}
+SHOW: dict[Any, Callable[..., tuple]] = {m.StorageController: controller_row,
+                                         m.StoragePartition: partition_row}
 
 
-def shown(model: type[models.Model], rows: list[tuple]) -> list[tuple]:
+def shown(model: Any, rows: list[tuple]) -> list[tuple]:
     """Stored rows (in FIELDS order) sorted and as users see them."""
     show = SHOW[model]
     return [show(*row) for row in sorted(rows, key=KEYS[model])]
 
 
-def stored_at(model: type[models.Model], scope: str, ids: list[int] | None
+def stored_at(model: Any, scope: str, ids: list[int] | None
               ) -> dict[int | None, list[tuple]]:
     """The shown rows stored at each target of `scope` (None: the global
     scope; `ids` None: every target), in one query."""
     wanted: dict[str, set | None] = {scope: None if ids is None else set(ids)}
-    grouped = attrs.stored_rows(model, wanted, FIELDS[model], ordered=False)
+    grouped = scopes.stored_rows(model, wanted, FIELDS[model], ordered=False)
     return {target: shown(model, rows) for (_, target), rows in grouped.items()}
 
 
-def resolve(model: type[models.Model], hosts: list[m.Host]) -> dict[int, tuple[str, list[tuple]]]:
+def resolve(model: Any, hosts: list[m.Host]) -> dict[int, tuple[str, list[tuple]]]:
     """For each host, the scope its storage comes from and the shown rows
     ("" and no rows when nothing applies), in one query for all hosts."""
-    grouped = attrs.stored_rows(model, attrs.wanted_for(hosts), FIELDS[model], ordered=False)
+    grouped = scopes.stored_rows(model, scopes.wanted_for(hosts), FIELDS[model], ordered=False)
     cache: dict[tuple[str, int | None], list[tuple]] = {}
     result: dict[int, tuple[str, list[tuple]]] = {}
     for host in hosts:
         result[host.id] = ("", [])
-        for target in reversed(attrs.host_targets(host)):
+        for target in reversed(scopes.host_targets(host)):
             rows = grouped.get(target)
             if rows:
                 if target not in cache:
@@ -88,7 +89,7 @@ def resolve(model: type[models.Model], hosts: list[m.Host]) -> dict[int, tuple[s
 def discovered(hosts: list[m.Host], fields: tuple[str, ...]) -> dict[int, list[tuple]]:
     """Each host's reported partitions (by device), in one query."""
     found: dict[int, list[tuple]] = defaultdict(list)
-    rows = attrs.for_hosts(m.HostPartition.objects.all(), hosts)
+    rows = scopes.for_hosts(m.HostPartition.objects.all(), hosts)
     for host_id, *row in rows.order_by("device", "id").values_list("host_id", *fields):
         found[host_id].append(tuple(row))
     return found
@@ -104,7 +105,7 @@ def dump_lists(scope: str, ids: list[int] | None) -> dict[int | None, dict[str, 
     return lists
 
 
-def replace(model: type[models.Model], rows: dict[tuple[str, int | None], list[dict[str, Any]]]
+def replace(model: Any, rows: dict[tuple[str, int | None], list[dict[str, Any]]]
             ) -> None:
     """Make `rows` (by (scope, target id)) all that is stored at those
     targets: one DELETE per scope and batch of targets, then bulk inserts."""
@@ -116,8 +117,8 @@ def replace(model: type[models.Model], rows: dict[tuple[str, int | None], list[d
         if scope == "global":
             doomed.delete()
             continue
-        for start in range(0, len(targets), attrs.IN_LIMIT):
-            doomed.filter(**{f"{scope}_id__in": targets[start:start + attrs.IN_LIMIT]}).delete()
+        for start in range(0, len(targets), scopes.IN_LIMIT):
+            doomed.filter(**{f"{scope}_id__in": targets[start:start + scopes.IN_LIMIT]}).delete()
     model.objects.bulk_create(
         [model(scope=scope, **({} if target is None else {f"{scope}_id": target}), **fields)
          for (scope, target), items in rows.items() for fields in items], batch_size=500)

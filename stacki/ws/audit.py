@@ -26,8 +26,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from stacki.inventory.models import AuditRecord
-from stacki.logs import escape
 from stacki.inventory.prepared import PreparedInsert
+from stacki.logs import escape
+from stacki.ws.replies import API_ERROR
 from stacki.ws.throttle import client_address
 
 log = logging.getLogger("stacki.ws")
@@ -35,7 +36,7 @@ log = logging.getLogger("stacki.ws")
 _ENDPOINT = re.compile(r"^/stack(?:/(login|logout|upload|commands|user))?/?$")
 # Asking for a CSRF token or who one is changes and reveals nothing.
 _QUIET = ("GET /stack", "GET /stack/user")
-OUTCOMES = ("ok", "denied", "error", "failed", "throttled")
+OUTCOMES = AuditRecord.OUTCOMES
 MAX_DETAIL = 2000
 # What is kept of a call's arguments and parameters: a refused 9 MB call
 # must not cost 18 MB of database and log.
@@ -94,8 +95,8 @@ def detail(response: HttpResponse) -> str:
         body = json.loads(text)
     except ValueError:
         return text[:MAX_DETAIL]
-    if isinstance(body, dict) and "API Error" in body:
-        return str(body["API Error"]).strip()[:MAX_DETAIL]
+    if isinstance(body, dict) and API_ERROR in body:
+        return str(body[API_ERROR]).strip()[:MAX_DETAIL]
     if body in ({"logged_in": False}, {"login": "False"}):
         return "not logged in" if "logged_in" in body else "wrong user name or key"
     return text[:MAX_DETAIL]

@@ -27,9 +27,11 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import rotate_token
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from stacki.apiusers import keys
 from stacki.inventory.models import User
 from stacki.logs import escape
-from stacki.ws import audit, keys, throttle
+from stacki.ws import audit, throttle
+from stacki.ws.replies import error_response
 from stacki.ws.sessions import USER_ID
 
 SESSION_ENDPOINTS = ("/stack/login", "/stack/logout")
@@ -58,9 +60,7 @@ def credentials(header: str) -> tuple[str, str]:
 
 
 def _error(message: str, status: int) -> HttpResponse:
-    from stacki.ws.views import json_response
-
-    return json_response({"API Error": message}, status)
+    return error_response(message, status)
 
 
 def verify(request: HttpRequest, username: str, key: str) -> keys.Match | HttpResponse | None:
@@ -90,7 +90,7 @@ class Authentication:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         header = request.META.get("HTTP_AUTHORIZATION")
         if header is None or request.path.rstrip("/") in SESSION_ENDPOINTS:
-            request.user = session_user(request)
+            request.user = session_user(request)  # type: ignore[assignment]
             return self.get_response(request)
         request.user = None
         refusal = self.basic(request, header)
@@ -99,7 +99,7 @@ class Authentication:
     @staticmethod
     def basic(request: HttpRequest, header: str) -> HttpResponse | None:
         # The credentials are in the request, not in a cookie: no CSRF token.
-        request._dont_enforce_csrf_checks = True
+        request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         try:
             username, key = credentials(header)
         except Malformed as exc:
@@ -113,7 +113,7 @@ class Authentication:
             return _error("Wrong user name or key", 401)
         if isinstance(match, HttpResponse):
             return match
-        request.user = match.user
+        request.user = match.user  # type: ignore[assignment]
         audit.note(request, auth=("basic", match.number))
         return None
 
@@ -129,7 +129,7 @@ def session_user(request: HttpRequest) -> User | None:
     if session.get(USER_ID) is None:
         return None
     number = session.get(keys.SESSION_KEY, keys.PASSWORD_KEY)
-    user = session.user  # read with the session
+    user = session.user  # type: ignore[attr-defined]  # read with the session
     if (user is None or not user.active
             or not constant_time_compare(session.get(FINGERPRINT, ""), fingerprint(user))
             or not keys.session_key_live(user.id, number)):
@@ -153,7 +153,7 @@ def login(request: HttpRequest, match: keys.Match) -> None:
     session[keys.SESSION_KEY] = match.number
     session.clear_expired()  # logins are rare and slow anyway (a password hash)
     rotate_token(request)
-    request.user = match.user
+    request.user = match.user  # type: ignore[assignment]
     audit.note(request, auth=("form", match.number))
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from stacki.apiusers import access
 from stacki.framework.command import registry
 from stacki.framework.helptext import catalogue_entry
-from stacki.ws import access
+from stacki.ws.replies import NOT_LOGGED_IN, json_response
 
 
 def allowed(user) -> list[dict]:
@@ -23,8 +24,6 @@ def allowed(user) -> list[dict]:
 
 @require_GET
 def commands(request: HttpRequest) -> HttpResponse:
-    from stacki.ws.views import NOT_LOGGED_IN, json_response
-
     if request.user is None:
         return json_response(NOT_LOGGED_IN, 403)
     return json_response(allowed(request.user))

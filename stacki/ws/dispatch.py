@@ -14,20 +14,23 @@ from typing import Any
 
 from django.conf import settings
 
-from stacki.framework import errors, words as splitting
+from stacki import errors
+from stacki.apiusers import access
+from stacki.framework import words as splitting
 from stacki.framework.command import Params, Resolved, resolve
 from stacki.framework.context import Context
 from stacki.framework.output import Table, objects
 from stacki.framework.runner import DatabaseUnavailable, Outcome, run_resolved
-from stacki.ws import access, uploads
+from stacki.ws import uploads
+from stacki.ws.replies import error_body
 
 log = logging.getLogger("stacki.ws")
 
-NOT_FOUND = {"API Error": "Command Not Found"}
+NOT_FOUND = error_body("Command Not Found")
 # Parameters naming a server file: over the API only the caller's uploads.
 FILE_PARAMS = ("file", "document")
-INTERNAL = {"API Error": "Internal server error (details are in the server log)"}
-UNAVAILABLE = {"API Error": "Database unavailable, try again later"}
+INTERNAL = error_body("Internal server error (details are in the server log)")
+UNAVAILABLE = error_body("Database unavailable, try again later")
 
 
 @dataclass
@@ -106,7 +109,7 @@ def run(user, body: bytes, service_host: str | None) -> Reply:
     try:
         words, data = parse_body(body)
     except BadRequest as exc:
-        return Reply(exc.status, {"API Error": str(exc)})
+        return Reply(exc.status, error_body(str(exc)))
     try:
         resolved = resolve(words)
     except (errors.InvalidCommand, errors.PartialCommand):
@@ -123,7 +126,7 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
     rules = access.Rules(user)  # the access lists, read once for this call and `load`'s
     denial = access.check(user, resolved.command, rules)
     if denial:
-        return Reply(denial.status, {"API Error": denial.body} if denial.json else denial.body,
+        return Reply(denial.status, error_body(denial.body) if denial.json else denial.body,
                      text=not denial.json)
     resolved.params["output-format"] = "json"
     ctx = Context.for_api(user.username, user.admin, service_host)
@@ -136,8 +139,8 @@ def _guarded(user, resolved: Resolved, data: Any, service_host: str | None) -> R
         if resolved.params.get(name):
             path = uploads.confine(user.username, resolved.params[name])
             if path is None:
-                return Reply(403, {"API Error": f"{name}={resolved.params[name]} is not a file "
-                                                "uploaded by this user (POST /stack/upload)"})
+                return Reply(403, error_body(f"{name}={resolved.params[name]} is not a file "
+                                             "uploaded by this user (POST /stack/upload)"))
             resolved.params[name] = path
     if data is not None:
         with uploads.data_file(user.username, data) as data_path:
@@ -157,12 +160,12 @@ def _execute(resolved: Resolved, ctx: Context) -> Reply:
     except errors.HelpShown as exc:
         return Reply(200, {"Output": exc.text})
     except (errors.ReadOnlyViolation, errors.NotPermitted) as exc:
-        return Reply(403, {"API Error": exc.message})
+        return Reply(403, error_body(exc.message))
     except DatabaseUnavailable as exc:
         log.error("command %s: %s", resolved.command.path, exc.message)
         return Reply(503, UNAVAILABLE)
     except errors.StackError as exc:
-        return Reply(500, {"API Error": f"error - {exc.message}\n", "Output": ""})
+        return Reply(500, error_body(f"error - {exc.message}\n", Output=""))
     except Exception:  # a bug: the traceback goes to the log, never to the client
         log.exception("command %s failed", resolved.command.path)
         return Reply(500, INTERNAL)

@@ -13,8 +13,15 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from django.http import (FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed,
-                         HttpResponseNotFound, HttpResponsePermanentRedirect)
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+)
 from django.utils.http import http_date
 
 from stacki.home import system_path
@@ -39,7 +46,7 @@ def inside(root: Path, path: str) -> Path | None:
     return target
 
 
-def serve(request: HttpRequest, tree: str, path: str = "") -> HttpResponse:
+def serve(request: HttpRequest, tree: str, path: str = "") -> HttpResponseBase:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     target = inside(system_path(TREES[tree]), path or "")

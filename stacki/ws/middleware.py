@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from stacki.ws.replies import too_large
+
 # Multipart framing around an uploaded file.
 UPLOAD_SLACK = 64 * 1024
 # An over-limit body is read and dropped (up to this much) so that the client,
@@ -44,8 +46,6 @@ class BodyLimit:
         except ValueError:
             length = 0
         if length > self.limit(request):
-            from stacki.ws.views import too_large
-
             self.drain(request, length)
             return too_large()
         return self.get_response(request)

@@ -16,6 +16,8 @@ import os
 import sys
 from typing import Any
 
+from stacki import VERSION
+
 DEFAULT_BIND = "127.0.0.1:8000"
 WILDCARDS = ("", "0.0.0.0", "::", "[::]", "*")
 
@@ -32,6 +34,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds a worker may stop answering gunicorn's master before "
                              "it is restarted (default 600)")
     parser.add_argument("--log-file", help="also append the call log to this file")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -66,7 +69,7 @@ def prepare(bind: str) -> None:
     address = service_address(bind, home.frontend_name())
     from django.db import connections
 
-    from stacki.commands.api import SERVICE_ADDRESS
+    from stacki.apiusers.users import SERVICE_ADDRESS
     from stacki.inventory.models import Setting
 
     Setting.objects.update_or_create(key=SERVICE_ADDRESS, defaults={"value": address})
@@ -83,7 +86,7 @@ def allow_frontend_names() -> None:
         return
     from django.conf import settings
 
-    from stacki.commands.api import frontend_fqdn
+    from stacki.apiusers.users import frontend_fqdn
 
     settings.ALLOWED_HOSTS = list(dict.fromkeys([*settings.ALLOWED_HOSTS, frontend_fqdn().lower()]))
 

@@ -4,7 +4,6 @@ who the caller is comes from stacki.ws.authentication (`request.user`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
@@ -18,26 +17,21 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.views.decorators.http import require_GET, require_POST
 
-from stacki.ws import audit, authentication, dispatch, keys, uploads
+from stacki.apiusers import keys
+from stacki.ws import audit, authentication, dispatch, uploads
+from stacki.ws.replies import NOT_LOGGED_IN, error_response, json_response, too_large
 
 log = logging.getLogger("stacki.ws")
 
 # Parameter names whose values never reach the log.
 SECRET = re.compile(r"pass|secret|key|token|cred|value", re.IGNORECASE)
-NOT_LOGGED_IN = {"logged_in": False}
-
-
-def json_response(body: Any, status: int = 200) -> HttpResponse:
-    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
-
-
 def redact(params: dict[str, str]) -> dict[str, str]:
     return {k: ("<redacted>" if SECRET.search(k) else v)
             for k, v in params.items() if k != "output-format"}
 
 
 def log_call(request: HttpRequest, what: str, status: int, started: float, **extra: Any) -> None:
-    user = request.user.username if request.user is not None else "-"
+    user = request.user.username if request.user is not None else "-"  # type: ignore[union-attr]
     details = "".join(f" {k}={v}" for k, v in extra.items())
     log.info("user=%s %s%s status=%d duration=%.1fms", user, what, details, status,
              (time.perf_counter() - started) * 1000)
@@ -49,7 +43,7 @@ def stack(request: HttpRequest) -> HttpResponse:
         get_token(request)
         return json_response({})
     if request.method != "POST":
-        return json_response({"API Error": "Method not allowed"}, 405)
+        return error_response("Method not allowed", 405)
     started = time.perf_counter()
     if request.user is None:
         log_call(request, "command=-", 403, started)
@@ -65,7 +59,7 @@ def stack(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(reply.content(), status=reply.status, content_type="application/json")
     # Logged just now (a bug's traceback too, by dispatch): without this, Django
     # would add "Internal Server Error" for every command's ordinary error.
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
@@ -96,7 +90,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def user(request: HttpRequest) -> HttpResponse:
-    name = request.user.username if request.user is not None else "None"
+    name = request.user.username if request.user is not None else "None"  # type: ignore[union-attr]
     return json_response({"user": name})
 
 
@@ -106,17 +100,18 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.user is None:
         log_call(request, "upload", 403, started)
         return json_response(NOT_LOGGED_IN, 403)
+    username = request.user.username  # type: ignore[union-attr]
     upload = request.FILES.get("csvFile")
     if upload is None:
-        response = json_response({"API Error": 'No file in the "csvFile" field'}, 400)
+        response = error_response('No file in the "csvFile" field', 400)
     elif upload.size > settings.STACKI_MAX_UPLOAD:
         response = too_large()
-    elif over_quota(request.user.username, upload.size):
+    elif over_quota(username, upload.size):
         response = json_response({"API Error": (
             f"Upload quota of {settings.STACKI_UPLOAD_QUOTA} bytes reached; uploads are "
             f"removed after {settings.STACKI_UPLOAD_DAYS} days")}, 413)
     else:
-        path = uploads.store(request.user.username, upload.name, upload.chunks())
+        path = uploads.store(username, upload.name, upload.chunks())
         text = path.read_bytes().decode("utf-8", errors="replace")
         response = json_response({"csv": text, "name": path.name, "dir": str(path)})
     log_call(request, "upload", response.status_code, started)
@@ -131,27 +126,23 @@ def over_quota(username: str, size: int) -> bool:
     return quota > 0 and uploads.usage(username) + size > quota
 
 
-def too_large() -> HttpResponse:
-    return json_response({"API Error": "Request body too large"}, 413)
-
-
 # Django's own error pages are HTML; the service answers JSON, never a traceback.
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return json_response({"API Error": f"CSRF verification failed: {reason}"}, 403)
+    return error_response(f"CSRF verification failed: {reason}", 403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
         return too_large()
-    return json_response({"API Error": "Bad request"}, 400)
+    return error_response("Bad request", 400)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return json_response({"API Error": "Forbidden"}, 403)
+    return error_response("Forbidden", 403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return json_response({"API Error": "Not found"}, 404)
+    return error_response("Not found", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

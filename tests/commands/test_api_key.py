@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from stacki.apiusers import keys
 from stacki.inventory.models import ApiKey, User
-from stacki.ws import keys
 from tests.conftest import Result
 
 ADD_USAGE = "{username} [comment=string] [expires=string]"

@@ -234,7 +234,6 @@ def test_load_exec_runs_and_skips_failures(stack, document):
 
 def test_load_over_the_web_service(stack):
     from stacki.inventory.models import User
-
     from tests.ws.conftest import Api, body
 
     User.create("loader", "key-of-loader", admin=True)

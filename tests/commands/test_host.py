@@ -54,7 +54,7 @@ def test_add_host_missing_rack(stack):
 
 
 def test_invalid_command(stack):
-    assert stack("foo", "bar") == Result(255, "", 'Error - Invalid stack command "foo"\n')
+    assert stack("foo", "bar") == Result(255, "", 'error - Invalid stack command "foo"\n')
 
 
 def test_real_process(stack_process):

@@ -73,20 +73,20 @@ def test_grammars_of_zones_aliases_devices_and_network_names(stack):
 
 def test_every_model_write_is_checked():
     """save(), bulk_create, bulk_update and update() all refuse the value."""
-    from stacki.inventory import values
+    from stacki.inventory import validation
 
     host = m.Host.objects.get(name="frontend-0-0")
     nic = host.interfaces.get()
-    with pytest.raises(values.BadValue):
+    with pytest.raises(validation.BadValue):
         m.Alias.objects.create(interface=nic, name=PAYLOAD)
-    with pytest.raises(values.BadValue):
+    with pytest.raises(validation.BadValue):
         m.Alias.objects.bulk_create([m.Alias(interface=nic, name="a\nb")])
-    with pytest.raises(values.BadValue):
+    with pytest.raises(validation.BadValue):
         m.Network.objects.filter(name="private").update(zone=PAYLOAD)
     nic.options = "a\nb"
-    with pytest.raises(values.BadValue):
+    with pytest.raises(validation.BadValue):
         m.Interface.objects.bulk_update([nic], ["options"])
-    with pytest.raises(values.BadValue):
+    with pytest.raises(validation.BadValue):
         m.Attribute.objects.create(scope="global", name="x", value=PAYLOAD + "</stack:file>\n")
     # Attribute values may span lines: they are free-form text.
     m.Attribute.objects.create(scope="global", name="motd", value="line one\nline two")

@@ -22,7 +22,9 @@ def test_add_os_does_not_exist(stack):
     node = ("add", "os") if ("add", "os") in reg.nodes else ("add",)
     listing = "".join(help_line(c) + "\n" for c in reg.below(node))
     assert listing
-    assert stack("add", "os", "test") == Result(255, listing, "")
+    assert stack("add", "os", "test") == Result(255, listing, (
+        'error - "add os test" is not a command; did you mean "add os attr"?; '
+        'the commands under "add os":\n'))
 
 
 def test_remove_os_errors(stack):

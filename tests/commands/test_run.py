@@ -154,13 +154,20 @@ def test_run_host_reports_each_host(stack, cluster):
     rows = {row["host"]: row["output"] for row in json.loads(r.out)}
     assert rows["backend-0-0"] == rows["backend-0-1"] == "up"
     assert "127.0.0.3" in rows["backend-0-2"] and "refused" in rows["backend-0-2"]
+    assert r.rc == 1  # a host failed: the outputs print, the exit status says so
+
+
+def test_run_host_exits_0_when_every_host_succeeded(stack, cluster):
+    r = stack("run", "host", "backend-0-0", "backend-0-1", "command=true")
+    assert (r.rc, r.err) == (0, "")
+    assert stack("run", "host", "backend-0-0", "command=false").rc == 1
 
 
 def test_run_host_timeout(stack, cluster):
     started = time.monotonic()
     r = stack("run", "host", "backend-0-1", "command=echo started; sleep 6", "timeout=2")
     assert time.monotonic() - started < 15
-    assert r.rc == 0
+    assert r.rc == 1
     assert r.out.splitlines()[-1] == "backend-0-1 timed out after 2 seconds"
 
 

@@ -19,7 +19,7 @@ TEXT = (
 )
 
 
-@pytest.mark.parametrize("fmt", [None, "text", "nonsense"])
+@pytest.mark.parametrize("fmt", [None, "text", "TEXT"])
 def test_text_is_the_default(stack, two_hosts, fmt):
     words = ["list", "host"] + ([f"output-format={fmt}"] if fmt else [])
     assert stack(*words) == Result(0, TEXT, "")
@@ -50,14 +50,24 @@ def test_json_keeps_types(stack, two_hosts):
 def test_col_is_case_insensitive_and_skips_missing(stack, two_hosts):
     assert stack("list", "host", "output-format=col:COMMENT") == Result(
         0, "None\ntest comment\n", "")
-    assert stack("list", "host", "output-format=col:nope") == Result(0, "", "")
+    assert stack("list", "host", "output-format=col:nope") == Result(255, "", (
+        'error - "output-format" parameter names no column "nope"; the columns are host, rack, '
+        "rank, appliance, os, box, environment, osaction, installaction, comment\n"
+        "[host ...] [hash=boolean]\n"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "yaml", "col:", "nonsense"])
+def test_unknown_format_is_an_error_listing_the_known_ones(stack, two_hosts, fmt):
+    assert stack("list", "host", f"output-format={fmt}") == Result(255, "", (
+        'error - "output-format" parameter must be one of text, json, shell, python, null '
+        "or col:NAME\n{usage}\n").format(usage="[host ...] [hash=boolean]"))
 
 
 def test_shell(stack, two_hosts):
     r = stack("list", "host", "backend-0-0", "output-format=shell")
     assert r == Result(0, (
         'stack_host="backend-0-0"\nstack_rack="0"\nstack_rank="0"\nstack_appliance="backend"\n'
-        'stack_os="redhat"\nstack_box="default"\nstack_environment="None"\n'
+        'stack_os="redhat"\nstack_box="default"\nstack_environment=""\n'
         'stack_osaction="default"\nstack_installaction="default"\n'
         'stack_comment="test comment"\n\n'), "")
     r = stack("list", "box", "output-format=shell")

@@ -3,7 +3,8 @@
 import shlex
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stacki.framework import words
 

@@ -1,10 +1,16 @@
 import json
-
-from tests.conftest import Result
 import shutil
 
-from tests.software.media import (http_served, installed, make_iso, os_medium, pallet_tree,
-                                  sles_medium, tree_bytes)
+from tests.conftest import Result
+from tests.software.media import (
+    http_served,
+    installed,
+    make_iso,
+    os_medium,
+    pallet_tree,
+    sles_medium,
+    tree_bytes,
+)
 
 PALLET_DIR = "export/stack/pallets/foo/1.0/redhat7/redhat/x86_64"
 

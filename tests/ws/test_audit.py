@@ -69,7 +69,7 @@ def test_refused_and_failing_calls(login_as, cmd, status, outcome, detail):
 
 
 def test_a_read_only_violation_is_recorded(login_as, monkeypatch):
-    from stacki.ws import access
+    from stacki.apiusers import access
 
     monkeypatch.setattr(access, "REFUSE_MUTATING_VERBS", False)
     api = login_as("greg", perms=("add.host",))

@@ -161,8 +161,8 @@ def hashes(monkeypatch):
 def test_one_hash_per_attempt_whoever_the_user(make_user, hashes, username, key):
     """No timing difference tells an unknown user from a wrong key: every
     failed attempt hashes exactly once."""
+    from stacki.apiusers import keys
     from stacki.inventory.models import User
-    from stacki.ws import keys
 
     make_user("greg")
     make_user("fred")

@@ -16,7 +16,8 @@ import logging
 import shlex
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from stacki.framework.command import registry
 from tests.ws.conftest import Api

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from stacki.apiusers import keys
 from stacki.inventory.models import ApiKey, User
-from stacki.ws import keys
 from tests.conftest import run_cli
 from tests.ws.basicauth import basic_run, http_run, new_key, own_server
 from tests.ws.conftest import Api, Session, body
@@ -180,7 +180,7 @@ def test_the_blacklist_can_close_self_service(make_user):
 def test_self_service_writes_nothing_else(make_user, monkeypatch):
     """Rotation is the one writing call open to non-admins: everything else
     they run stays read-only, even past the verb check."""
-    from stacki.ws import access
+    from stacki.apiusers import access
 
     monkeypatch.setattr(access, "REFUSE_MUTATING_VERBS", False)
     make_user("greg", perms=("add.host",))

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from stacki.apiusers import access
 from stacki.inventory import models as m
-from stacki.ws import access
 from tests.conftest import run_cli
 from tests.ws.conftest import Api, body
 

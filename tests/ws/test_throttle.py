@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from stacki.inventory.models import AuditRecord, LoginFailure
 from stacki.ws import throttle
-from tests.ws.basicauth import basic_run, http_run, own_server
 from tests.conftest import Result
+from tests.ws.basicauth import basic_run, http_run, own_server
 from tests.ws.conftest import Api, body
 
 TOO_MANY = "Too many failed logins; try again in {} seconds"

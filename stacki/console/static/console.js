@@ -208,7 +208,8 @@ function suggestions(text) {
   if (best) {
     const given = words.filter((w) => w.includes("=")).map((w) => w.split("=")[0]);
     for (const p of best.parameters) {
-      if (!given.includes(p.name) && (p.name + "=").startsWith(partial)) out.add(p.name + "=");
+      // Hidden ones work but are not in Stacki's usage line: not offered either.
+      if (!p.hidden && !given.includes(p.name) && (p.name + "=").startsWith(partial)) out.add(p.name + "=");
     }
   }
   return Array.from(out).sort().slice(0, 40);

@@ -89,25 +89,37 @@ class ParamError(UsageError):
         super().__init__(f'"{param}" parameter {text}')
 
 
-class InvalidCommand(StackError):
-    """No command matches the words (printed with a capital E)."""
+def _did_you_mean(suggestions: list[str] | tuple[str, ...]) -> str:
+    return "; did you mean " + quoted(list(suggestions)) + "?" if suggestions else ""
 
-    def __init__(self, word: str):
-        super().__init__(f'Invalid stack command "{word}"')
+
+class InvalidCommand(StackError):
+    """No command matches the words; `suggestions` are the closest paths."""
+
+    def __init__(self, word: str, suggestions: list[str] | tuple[str, ...] = ()):
+        super().__init__(f'Invalid stack command "{word}"' + _did_you_mean(suggestions))
         self.word = word
+        self.suggestions = tuple(suggestions)
 
 
 class PartialCommand(StackError):
-    """The words name a node with sub-commands that is not runnable itself."""
+    """The words name a node with sub-commands that is not runnable itself;
+    `listing` shows the commands below it."""
 
-    def __init__(self, path: str, listing: str):
-        super().__init__(listing)
+    def __init__(self, path: str, listing: str, word: str | None = None,
+                 suggestions: list[str] | tuple[str, ...] = ()):
+        if word is None:
+            message = f'"{path}" is not a complete command; the commands under it:'
+        else:
+            message = (f'"{path} {word}" is not a command' + _did_you_mean(suggestions)
+                       + f'; the commands under "{path}":')
+        super().__init__(message)
         self.path = path
         self.listing = listing
 
 
 class HelpShown(StackError):
-    """`stack CMD help`: help text printed, exit 255 like Stacki."""
+    """Help asked for (`stack CMD help`, `CMD --help`): the text, exit 0."""
 
     def __init__(self, text: str):
         super().__init__(text)

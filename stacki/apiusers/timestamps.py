@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone as dj_timezone
 
-from stacki.framework import errors
+from stacki import errors
 
 _DURATION = re.compile(r"(\d{1,9})([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

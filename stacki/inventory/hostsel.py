@@ -8,17 +8,23 @@ import functools
 import ipaddress
 import socket
 from operator import itemgetter
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model, Q, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.functions import Lower
 
-from stacki.framework import errors
-from stacki.framework.context import Context
-from stacki.inventory import models as m, patterns
+from stacki import errors
+from stacki.inventory import models as m
+from stacki.inventory import patterns
 from stacki.inventory.prepared import Prepared
+
+
+class Caller(Protocol):
+    """Who selects: admins' `where` expressions see shadow attributes."""
+
+    admin: bool
 
 SELECTORS = {"a": "appliance", "e": "environment", "o": "os", "b": "box", "r": "rack", "g": "group"}
 
@@ -50,7 +56,7 @@ _BOX_COLUMNS = m.columns_of(m.Box)
 _OS_COLUMNS = m.columns_of(m.OS)
 # A box row followed by its OS's row.
 _BOX_OS_COLUMNS = _BOX_COLUMNS + m.columns_of(m.OS, "os__")
-_CACHE_NAMES = tuple(m.Host._meta.get_field(name).cache_name
+_CACHE_NAMES = tuple(m.Host._meta.get_field(name).cache_name  # type: ignore[union-attr]
                      for name in ("appliance", "box", "environment"))
 _OS_CACHE_NAME = m.Box._meta.get_field("os").cache_name
 _APPLIANCE, _BOX, _ENVIRONMENT = (_HOST_COLUMNS.index(f"{name}_id")
@@ -93,7 +99,8 @@ def instances(rows: Iterable[Sequence[Any]], db: str = DEFAULT_DB_ALIAS) -> list
     # Environments are optional: no query when no host has one.
     environments = (_table(m.Environment, _ENVIRONMENT_COLUMNS, _ENVIRONMENTS(using=db), db)
                     if any(map(itemgetter(_ENVIRONMENT), rows)) else {})
-    boxes, oses = {}, {}
+    boxes: dict[int, m.Box] = {}
+    oses: dict[int, m.OS] = {}
     width = len(_BOX_COLUMNS)
     for row in _BOXES(using=db):
         box = boxes[row[0]] = _make(m.Box, _BOX_COLUMNS, row, db)
@@ -103,7 +110,7 @@ def instances(rows: Iterable[Sequence[Any]], db: str = DEFAULT_DB_ALIAS) -> list
         box._state.fields_cache = {_OS_CACHE_NAME: os}
     appliance, box, environment = _CACHE_NAMES
     hosts = []
-    for row in rows:
+    for row in rows:  # type: ignore[assignment]
         host = _make(m.Host, _HOST_COLUMNS, row, db)
         # What select_related leaves, without the descriptors' per-assignment checks.
         host._state.fields_cache = {appliance: appliances.get(row[_APPLIANCE]),
@@ -124,7 +131,7 @@ def all_hosts(*conditions: Q, **filters: Any) -> list[m.Host]:
     return cluster_order(instances(_HOSTS()))
 
 
-def select_hosts(ctx: Context, args: list[str], required: bool = False,
+def select_hosts(ctx: Caller, args: list[str], required: bool = False,
                  unique: bool = False) -> list[m.Host]:
     """Expand host arguments to hosts in cluster order.
 
@@ -153,7 +160,7 @@ def _kind(arg: str) -> str:
     return "name"
 
 
-def _expand(ctx: Context, args: list[str]) -> list[m.Host]:
+def _expand(ctx: Caller, args: list[str]) -> list[m.Host]:
     """One query for names, selectors and globs; `where` and the rarer forms
     (IP, FQDN, localhost) are looked at only when present."""
     kinds = [(_kind(arg), arg) for arg in args]
@@ -361,7 +368,7 @@ def _small(tree: ast.AST) -> bool:
     return True
 
 
-def _where(ctx: Context, expr: str, hosts: list[m.Host]) -> list[m.Host]:
+def _where(ctx: Caller, expr: str, hosts: list[m.Host]) -> list[m.Host]:
     tree = parse_where(expr)
     from stacki.inventory.attrs import resolve
 

@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from stacki.framework.context import Context
-from stacki.framework.hostsel import all_hosts, select_hosts
 from stacki.inventory import models as m
+from stacki.inventory.hostsel import all_hosts, select_hosts
 
 
 def loaded(select) -> tuple[list[m.Host], int]:

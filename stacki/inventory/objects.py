@@ -3,20 +3,16 @@ SQL-LIKE patterns, as cli.md §5.5 describes."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any
 
-from django.db import models
-
-from stacki.framework import errors
+from stacki import errors
 from stacki.inventory.patterns import like
-
-M = TypeVar("M", bound=models.Model)
 
 ALIASES = {"os": {"centos": "redhat"}}
 
 
-def select_objects(model: type[M], args: list[str], kind: str, *, sort: bool = False,
-                   alias: str | None = None) -> list[M]:
+def select_objects(model: Any, args: list[str], kind: str, *, sort: bool = False,
+                   alias: str | None = None) -> list[Any]:
     """Objects named by `args` (all when none); unknown → `"X" argument is not a valid <kind>`.
 
     Results come in argument order, each argument's matches in creation order,
@@ -25,7 +21,7 @@ def select_objects(model: type[M], args: list[str], kind: str, *, sort: bool = F
     everything = list(model.objects.order_by("id"))
     if not args:
         return sorted(everything, key=lambda o: o.name) if sort else everything
-    chosen: list[M] = []
+    chosen: list[Any] = []
     for arg in args:
         name = ALIASES.get(alias or "", {}).get(arg.lower(), arg)
         matches = like(name)

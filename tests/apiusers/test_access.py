@@ -4,8 +4,9 @@ import time
 
 import pytest
 
-from stacki.framework import errors
-from stacki.ws import access
+from stacki import errors
+from stacki.apiusers import access
+from stacki.framework.command import registry
 
 
 @pytest.mark.parametrize("pattern, path, expected", [
@@ -48,7 +49,7 @@ def test_short_spellings_are_admin_only(path):
 @pytest.mark.parametrize("pattern", ["list host", "list.*", "list *", "list", "list.host.*",
                                      "add.api.user", "help"])
 def test_check_pattern_accepts(pattern):
-    assert access.check_pattern(pattern) == pattern
+    assert access.check_pattern(pattern, registry().nodes) == pattern
 
 
 @pytest.mark.parametrize("pattern, message", [
@@ -61,14 +62,14 @@ def test_check_pattern_accepts(pattern):
 ])
 def test_check_pattern_refuses(pattern, message):
     with pytest.raises(errors.CommandError) as exc:
-        access.check_pattern(pattern)
+        access.check_pattern(pattern, registry().nodes)
     assert exc.value.message == message
 
 
 def test_check_pattern_is_linear_on_hostile_input():
     started = time.perf_counter()
     with pytest.raises(errors.CommandError):
-        access.check_pattern("a" * 200 + "!")
+        access.check_pattern("a" * 200 + "!", registry().nodes)
     assert time.perf_counter() - started < 0.5
 
 

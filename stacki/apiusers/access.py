@@ -10,12 +10,13 @@ whole path.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from stacki.framework import errors
-from stacki.inventory import models as m, patterns
+from stacki import errors
+from stacki.inventory import models as m
+from stacki.inventory import patterns
 from stacki.inventory.prepared import Prepared
 
 # Commands never run over the API, admins included: they execute shell
@@ -71,16 +72,14 @@ def same_pattern(a: str, b: str) -> bool:
     return dotted(a) == dotted(b)
 
 
-def check_pattern(pattern: str) -> str:
+def check_pattern(pattern: str, nodes: Collection[tuple[str, ...]]) -> str:
     """Stacki's checkCommand: the pattern must be well formed and name an
-    existing command node. Returns the pattern as given."""
-    from stacki.framework.command import registry
-
+    existing command node (one of `nodes`). Returns the pattern as given."""
     spec = dotted(pattern)
     if len(spec) > MAX_PATTERN or not _SPEC.fullmatch(spec):
         raise errors.CommandError("Invalid command specification")
     node = tuple(w for w in spec.rstrip(".*").split(".") if w)
-    if node not in registry().nodes:
+    if node not in nodes:
         raise errors.CommandError(f"Command {pattern} not found")
     return pattern
 

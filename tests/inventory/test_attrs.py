@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from stacki.framework.hostsel import all_hosts
-from stacki.inventory import attrs
+from stacki.inventory import attrs, scopes
 from stacki.inventory import models as m
+from stacki.inventory.hostsel import all_hosts
 
 
 def values(resolved, hosts, name):
@@ -66,5 +66,5 @@ def test_placement_of_a_host_with_deferred_fields(stack):
     stack("add", "host", "backend-0-0")
     full = m.Host.objects.get(name="backend-0-0")
     deferred = m.Host.objects.only("name").get(name="backend-0-0")
-    assert attrs.placement(deferred) == attrs.placement(full) == (
+    assert scopes.placement(deferred) == scopes.placement(full) == (
         full.appliance_id, full.box_id, None)
