@@ -215,7 +215,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if "interfaces" in data:
             interfaces = {}
             for row in data["interfaces"]:
-                interfaces.setdefault(row.pop("host"), []).append(row)
+                # Copies: the rows themselves may be going to the cache.
+                interface = {k: v for k, v in row.items() if k != "host"}
+                interfaces.setdefault(row["host"], []).append(interface)
             for row in data["hosts"]:
                 inventory.set_variable(row["host"], "stacki_interfaces",
                                        interfaces.get(row["host"], []))
