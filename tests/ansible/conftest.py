@@ -68,11 +68,12 @@ class Ansible:
                               stdin=subprocess.DEVNULL)
         return Run(proc.returncode, proc.stdout, proc.stderr)
 
-    def module(self, name: str, *options: str, **args: Any) -> Run:
+    def module(self, module: str, /, *options: str, **args: Any) -> Run:
         """`ansible localhost -m stacki.stacki.NAME -a ARGS`: status is SUCCESS,
         CHANGED or FAILED!, data the module's result."""
-        result = self.run("ansible", "localhost", "-m", f"stacki.stacki.{name}",
-                          "-a", json.dumps(args), *options)
+        argv = ["-a", json.dumps(args)] if args else []
+        result = self.run("ansible", "localhost", "-m", f"stacki.stacki.{module}", *argv,
+                          *options)
         match = re.search(r"^localhost \| (\S+) => (\{.*?^\})", result.out, re.M | re.S)
         assert match, (result.out, result.err)
         result.status, result.data = match.group(1), json.loads(match.group(2))

@@ -208,9 +208,9 @@ class StackiModule:
 
     def change(self, command, *args):
         """Run a command that changes Stacki, unless in check mode."""
-        self.result["changed"] = True
         if not self.check_mode:
             self.run(command, *args)
+        self.result["changed"] = True
 
     def fail(self, message):
         self.module.fail_json(msg=message, **self.result)
