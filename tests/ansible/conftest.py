@@ -79,17 +79,19 @@ class Ansible:
         result.status, result.data = match.group(1), json.loads(match.group(2))
         return result
 
-    def playbook(self, tasks: list[dict], *options: str) -> Run:
-        """Run TASKS on localhost; each task's result is in data, in order."""
+    def playbook(self, tasks: list[dict], *options: str, play: dict | None = None) -> Run:
+        """Run TASKS on localhost (PLAY: more keys of the play); each task's
+        result is in data, in order."""
         registered = [dict(t, register=f"r{i}") for i, t in enumerate(tasks)]
         results = self.workdir / "results.json"
         names = ", ".join(f"r{i}" for i in range(len(tasks)))
         registered.append({"ansible.builtin.copy": {
             "content": "{{ [" + names + "] | to_json }}", "dest": str(results)},
             "check_mode": False, "changed_when": False})
-        play = [{"hosts": "localhost", "gather_facts": False, "tasks": registered}]
+        plays = [{"hosts": "localhost", "gather_facts": False, **(play or {}),
+                  "tasks": registered}]
         path = self.workdir / "play.yml"
-        path.write_text(json.dumps(play))
+        path.write_text(json.dumps(plays))
         result = self.run("ansible-playbook", str(path), *options)
         result.data = json.loads(results.read_text()) if results.exists() else None
         if results.exists():

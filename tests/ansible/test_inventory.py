@@ -161,3 +161,16 @@ def test_interfaces_can_be_left_out(local):
     assert result.rc == 0, result.err
     assert "stacki_interfaces" not in hostvars(result.data)["backend-0-0"]
     assert result.data["label_blue"]["hosts"] == ["backend-0-0"]
+
+
+def test_inventory_cache_without_a_file(local):
+    """`@stacki` with the cache turned on in the environment."""
+    cache = {"ANSIBLE_INVENTORY_CACHE": "true",
+             "ANSIBLE_INVENTORY_CACHE_PLUGIN": "ansible.builtin.jsonfile",
+             "ANSIBLE_INVENTORY_CACHE_CONNECTION": str(local.workdir / "cache")}
+    first = local.inventory("@stacki", **cache)
+    assert first.rc == 0 and "WARNING" not in first.err, first.err
+    local.stack("add", "host", "backend-2-0")
+    assert local.inventory("@stacki", **cache).data == first.data
+    uncached = dict(cache, ANSIBLE_INVENTORY_CACHE=None)
+    assert "backend-2-0" in local.inventory("@stacki", **uncached).data["a_backend"]["hosts"]

@@ -246,3 +246,19 @@ def test_explicit_credentials_and_refusals(web, remote):
     bad = remote.module("stacki_group_info", **dict(options, stacki_key="wrong"))
     assert bad.data["msg"] == "error - Wrong user name or key"
     assert "wrong" not in bad.out.replace("Wrong", "")
+
+
+def test_module_defaults_name_the_service_once(web, remote):
+    """group/stacki.stacki.stacki in module_defaults gives every module its connection."""
+    server, _ = web
+    bare = Ansible({k: v for k, v in remote.env.items()
+                    if k not in ("STACKI_URL", "STACKI_CREDENTIALS")}, remote.workdir)
+    defaults = {"module_defaults": {"group/stacki.stacki.stacki": {
+        "stacki_url": server.url, "stacki_credentials": str(server.home / "stacki-ws.cred")}}}
+    result = bare.playbook([
+        {"stacki.stacki.stacki_group": {"name": "defaults"}},
+        {"stacki.stacki.stacki_group_info": {}},
+    ], play=defaults)
+    assert result.rc == 0, result.out
+    assert result.data[0]["changed"] is True
+    assert {"group": "defaults", "hosts": []} in result.data[1]["groups"]

@@ -159,7 +159,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         if path.endswith("@stacki"):
+            # No file: options from the environment and ansible.cfg.
             self.set_options()
+            if self.get_option("cache"):
+                self.load_cache_plugin()
         else:
             self._read_config_data(path)
         key = self.get_cache_key(path)
