@@ -96,9 +96,8 @@ class LocalTransport:
         out, err = proc.communicate()
         if proc.returncode != 0:
             raise StackCommandError(_error(err.decode("utf-8", "replace")))
-        text = out.decode("utf-8", "replace")
         # A command with nothing to show prints nothing.
-        return json.loads(text) if text.strip() else []
+        return _parsed(out.decode("utf-8", "replace")) if out.strip() else []
 
 
 class WebTransport:
@@ -130,9 +129,16 @@ class WebTransport:
         except (URLError, OSError) as exc:
             raise StackCommandError("error - cannot reach %s: %s" % (
                 self.url, getattr(exc, "reason", exc)))
-        result = json.loads(text)
+        result = _parsed(text)
         # The service answers {} where the command line prints nothing.
         return [] if result == {} else result
+
+
+def _parsed(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise StackCommandError("error - the answer is not JSON: %s" % text[:200])
 
 
 def _api_error(exc):
