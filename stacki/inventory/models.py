@@ -450,3 +450,4 @@ class LoginFailure(models.Model):
                    models.Index("time", name="api_login_failure_time")]
 from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk  # noqa: E402,F401
 from stacki.inventory.storage_models import HostPartition, StorageController, StoragePartition  # noqa: E402,F401
+from stacki.inventory.firmware_models import Firmware, FirmwareImp, FirmwareMake, FirmwareMapping, FirmwareModel, FirmwareVersionRegex  # noqa: E402,F401
