@@ -155,7 +155,8 @@ class RemoveFirmware(Command):
         if row is None:
             raise errors.ParamError("model", f"The firmware model {model} for make {make} doesn't exist.")
         images = m.Firmware.objects.filter(model=row, version__in=versions)
-        missing = [v for v in versions if v not in set(images.values_list("version", flat=True))]
+        present = set(images.values_list("version", flat=True))
+        missing = [v for v in versions if v not in present]
         if missing:
             raise errors.ArgError("version", f"The following firmware versions don't exist for"
                                   f" make {make} and model {model}: {missing}.")
