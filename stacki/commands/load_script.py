@@ -81,6 +81,10 @@ def script(document: dict[str, Any]) -> list[Line]:
     lines += [Line("add group", [g]) for g in names(document, "group")]
     for host in items(document, "host"):
         lines += list(host_lines(host))
+    if document.get("firmware") is not None:
+        from stacki.commands.firmware_dump import load_lines
+
+        lines += load_lines(document["firmware"])
     lines += api(document.get("api") or {})
     return lines
 
