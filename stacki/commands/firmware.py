@@ -56,7 +56,8 @@ class AddFirmware(Command):
     STACKI_SYSROOT, and its hash is computed (md5 unless hash_alg says
     otherwise) and compared with `hash` when given. The version must match
     the version regex of the model, else of the make, if one is set. A make
-    and model that do not exist are created; a new model needs `imp`.
+    and model that do not exist are created; a new model needs `imp`. Over
+    the web service the source must be an http(s) URL.
     """
 
     path = "add firmware"
@@ -86,6 +87,9 @@ class AddFirmware(Command):
             if not value:
                 raise errors.ParamRequired(name)
         check_text("source", source)
+        # A client of the web service names no file of the server's to copy.
+        if self.ctx.api and not source.lower().startswith(("http://", "https://")):
+            raise errors.ParamError("source", "must be an http:// or https:// URL over the web service")
         hash_value, hash_alg = params.value("hash"), params.value("hash_alg", fw.DEFAULT_HASH_ALG)
         if hash_alg not in fw.SUPPORTED_HASH_ALGS:
             raise errors.ParamError("hash_alg", "hash_alg must be one of the following: "
