@@ -146,7 +146,7 @@ class ListFirmwareModel(Command):
         models = m.FirmwareModel.objects.order_by("make__name", "name")
         if params.flag("expanded"):
             rows = models.values_list("make__name", "name", "imp__name", "version_regex__name")
-            return Table(["make", "model", "implementation", "version_regex_name"], list(rows))
+            return Table(["make", "model", "imp", "version_regex_name"], list(rows))
         return Table(["make", "model"], list(models.values_list("make__name", "name")))
 
 

@@ -57,9 +57,9 @@ def test_models(stack, mellanox):
     assert run(stack, "list", "firmware", "model").out == (
         "MAKE     MODEL\nmellanox m6036\nmellanox m7800\n")
     assert run(stack, "list", "firmware", "model", "expanded=true").out == (
-        "MAKE     MODEL IMPLEMENTATION VERSION_REGEX_NAME\n"
-        "mellanox m6036 mellanox       ------------------\n"
-        "mellanox m7800 mellanox       ------------------\n")
+        "MAKE     MODEL IMP      VERSION_REGEX_NAME\n"
+        "mellanox m6036 mellanox ------------------\n"
+        "mellanox m7800 mellanox ------------------\n")
     before = snapshot()
     error(stack("add", "firmware", "model", "x"), '"make" parameter is required', MODEL_USAGE)
     error(stack("add", "firmware", "model", "x", "make=dell"), '"imp" parameter is required',
@@ -81,7 +81,7 @@ def test_models(stack, mellanox):
     run(stack, "add", "firmware", "model", "x1052", "make=dell", "imp=DELL_X1052")
     assert run(stack, "list", "firmware", "imp").out == "IMP\ndell_x1052\nmellanox\n"
     run(stack, "set", "firmware", "model", "imp", "m6036", "make=mellanox", "imp=dell_x1052")
-    assert run(stack, "list", "firmware", "model", "expanded=true", "output-format=col:implementation"
+    assert run(stack, "list", "firmware", "model", "expanded=true", "output-format=col:imp"
                ).out == "dell_x1052\ndell_x1052\nmellanox\n"
     error(stack("set", "firmware", "model", "imp", "m6036", "make=mellanox", "imp=nope"),
           "Imp nope does not exist in the database.")
@@ -110,7 +110,7 @@ def test_imps(stack):
     run(stack, "add", "firmware", "model", "m1", "m2", "make=dell", "imp=mellanox")
     run(stack, "add", "firmware", "imp", "dell_x1052", "make=dell", "models=m1, M2")
     assert run(stack, "list", "firmware", "model", "expanded=true",
-               "output-format=col:implementation").out == "dell_x1052\ndell_x1052\n"
+               "output-format=col:imp").out == "dell_x1052\ndell_x1052\n"
     error(stack("remove", "firmware", "imp", "dell_x1052"),
           "Failed to remove all implementations because some are still in use. Please run"
           " 'stack list firmware model expanded=true' to list the models still using the"
