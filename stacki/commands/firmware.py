@@ -4,6 +4,7 @@ remove, and `sync firmware` (the tree made consistent with the database)."""
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 
 from stacki.commands.firmware_checks import check_names, check_text
 from stacki.commands.firmware_regex import new_imp
@@ -195,7 +196,7 @@ class SyncFirmware(Command):
             else:
                 action = "fetched again (missing)"
             try:
-                fw.fetch(source, fw.PurePosixPath(file), hash_alg, digest)
+                fw.fetch(source, PurePosixPath(file), hash_alg, digest)
             except fw.FirmwareError as exc:
                 failures.append(f"{file}: {exc}")
                 continue
