@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from stacki import VERSION, errors
 from stacki.commands.firewall import score
+from stacki.commands.firmware_dump import firmware
 from stacki.commands.group import groups_of_hosts
 from stacki.commands.switch_dump import switches
 from stacki.framework.command import Arg, Command, Example, Params
@@ -184,6 +185,7 @@ def everything(cmd: Command) -> dict[str, Any]:
         "environment": named_scoped("environment", list(m.Environment.objects.order_by("name"))),
         "os": named_scoped("os", list(m.OS.objects.order_by("name"))), "group": groups(),
         "host": hosts(cmd.hosts([])), "switch": switches(), "software": software(), "api": api(),
+        "firmware": firmware(),
     }
 
 
@@ -285,3 +287,6 @@ DumpSwitch = section("switch", "switch", switches,
 DumpApi = section("api", "api", api,
                   "Print the web-service users, groups, permissions, blacklist and sudo list "
                   "as JSON.")
+DumpFirmware = section("firmware", "firmware", firmware,
+                       "Print the firmware makes, models, implementations, version regexes,"
+                       " images and host mappings as JSON.")

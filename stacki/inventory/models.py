@@ -454,6 +454,14 @@ class LoginFailure(models.Model):
         db_table = "api_login_failure"
         indexes = [models.Index("kind", "subject", "time", name="api_login_failure_subject"),
                    models.Index("time", name="api_login_failure_time")]
+from stacki.inventory.firmware_models import (  # noqa: E402,F401
+    Firmware,
+    FirmwareImp,
+    FirmwareMake,
+    FirmwareMapping,
+    FirmwareModel,
+    FirmwareVersionRegex,
+)
 from stacki.inventory.software_models import Cart, Pallet, PalletTag, Repo  # noqa: E402,F401
 from stacki.inventory.storage_models import (  # noqa: E402,F401
     HostPartition,
