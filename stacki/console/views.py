@@ -77,13 +77,16 @@ def host(request: HttpRequest, name: str) -> HttpResponse:
         "interfaces": command(request, "list", "host", "interface", name),
         "routes": command(request, "list", "host", "route", name),
         "firewall": command(request, "list", "host", "firewall", name),
+        "controllers": command(request, "list", "host", "storage", "controller", name),
+        "partitions": command(request, "list", "host", "storage", "partition", name),
         "groups": command(request, "list", "host", "group", name),
         "boot": command(request, "list", "host", "boot", name),
     }
     groups = sections["groups"].rows[0]["groups"] if sections["groups"].rows else ""
     actions = command(request, "list", "bootaction")
     tables: dict[str, Any] = {key: Columns(sections[key], drop=("host",))
-              for key in ("attributes", "interfaces", "routes", "firewall")}
+              for key in ("attributes", "interfaces", "routes", "firewall", "controllers",
+                          "partitions")}
     return render(request, "host.html", host=listing.rows[0], quoted=quoted([name]),
                   groups=groups.split(), boot=(sections["boot"].rows or [{}])[0],
                   actions=sorted({r["bootaction"] for r in actions.rows}), **tables)

@@ -144,6 +144,8 @@ def test_host_page_for_an_admin(login_as):
     run_cli("add", "host", "attr", "backend-1-0", "attr=bmc.pw", "value=sesame", "shadow=true")
     run_cli("add", "group", "compute")
     run_cli("add", "host", "group", "backend-1-0", "group=compute")
+    run_cli("add", "host", "storage", "partition", "backend-1-0", "device=sda",
+            "mountpoint=/scratch", "size=4096", "type=xfs")
     admin = login_as("root2", admin=True)
     html = page(admin, "/console/host/backend-1-0")
     assert '<h1 id="hostname">backend-1-0</h1>' in html
@@ -152,6 +154,9 @@ def test_host_page_for_an_admin(login_as):
     assert 'href="/console/hosts?group=compute">compute</a>' in html
     assert "LOOPBACK-NET" in html  # firewall rules
     assert "<td>224.0.0.0</td>" in html  # routes
+    assert "<h2>Storage controllers</h2>" in html and "<td>/scratch</td>" in html
+    assert '<p class="source">stack <a href="/console/run?cmd=list%20host%20storage%20partition' \
+        '%20backend-1-0">' in html
     for cmd in ("set host attr backend-1-0", "set host boot backend-1-0",
                 "set host bootaction backend-1-0", "set host comment backend-1-0"):
         assert f'data-cmd="{cmd}"' in html
