@@ -19,7 +19,7 @@ def test_command_words(stack):
 def test_parameters_choices_and_hosts(stack):
     stack("add", "host", "backend-0-0")
     found = completion.candidates("stack list host ")
-    assert found[:6] == ["attr", "boot", "firewall", "group", "interface", "key"]
+    assert found[:6] == ["attr", "boot", "firewall", "firmware", "group", "interface"]
     assert {"hash=", "output-format=", "backend-0-0", "frontend-0-0"} <= set(found)
     assert completion.candidates("stack add host node ra") == ["rack=", "rank="]
     assert completion.candidates("stack list host output-format=j") == ["output-format=json"]
