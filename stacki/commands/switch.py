@@ -180,6 +180,13 @@ class AddSwitchHost(Command):
         sw.add_port(switch.id, iface.id, port)
 
 
+def port_of_interface(cmd: Command, args: list[str], params: Params
+                      ) -> tuple[m.Host, m.Host, int, str]:
+    """The switch, host, port and interface name a port command names."""
+    return one_switch(args), param_host(cmd, params), param_port(params), \
+        params.require("interface")
+
+
 class RemoveSwitchHost(Command):
     """Forget that a host's interface is connected to a port of a switch."""
 
@@ -192,10 +199,7 @@ class RemoveSwitchHost(Command):
     related = ("add switch host", "list switch host")
 
     def run(self, args: list[str], params: Params) -> None:
-        switch = one_switch(args)
-        host = param_host(self, params)
-        port = param_port(params)
-        device = params.require("interface")
+        switch, host, port, device = port_of_interface(self, args, params)
         iface = sw.interface_named(host.id, device)
         if iface is None:
             raise undefined_interface(device, host)
@@ -216,10 +220,7 @@ class SetSwitchHostInterface(Command):
     related = ("set switch host port", "list switch host")
 
     def run(self, args: list[str], params: Params) -> None:
-        switch = one_switch(args)
-        host = param_host(self, params)
-        port = param_port(params)
-        device = params.require("interface")
+        switch, host, port, device = port_of_interface(self, args, params)
         if not m.SwitchPort.objects.filter(switch=switch, port=port,
                                            interface__host=host).exists():
             raise errors.ArgError("host/port", f'"{host.name}/{port}" not found')
@@ -241,10 +242,7 @@ class SetSwitchHostPort(Command):
     related = ("set switch host interface", "list switch host")
 
     def run(self, args: list[str], params: Params) -> None:
-        switch = one_switch(args)
-        host = param_host(self, params)
-        port = param_port(params)
-        device = params.require("interface")
+        switch, host, port, device = port_of_interface(self, args, params)
         iface = sw.interface_named(host.id, device)
         if iface is None or not m.SwitchPort.objects.filter(switch=switch,
                                                             interface=iface).exists():
