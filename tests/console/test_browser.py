@@ -26,9 +26,18 @@ def wait_text(browser, css: str, text: str):
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, WAIT).until(
+    from selenium.common.exceptions import WebDriverException
+
+    # The page may replace the node while Chromium reads it: that is a retry, not a failure.
+    WebDriverWait(browser, WAIT, ignored_exceptions=(WebDriverException,)).until(
         ec.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
     return browser.find_element(By.CSS_SELECTOR, css)
+
+
+def texts(browser, css: str) -> list[str]:
+    """The visible text of every match, read in one step so a re-render cannot interleave."""
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim())", css)
 
 
 def all_of(browser, css: str) -> list:
@@ -101,11 +110,11 @@ def test_a_command_and_its_table(console, browser):
     box = wait_for(browser, "#cmd")
     box.send_keys("list ho")
     wait_for(browser, "#suggestions li")
-    assert "host" in [li.text for li in all_of(browser, "#suggestions li")]
+    assert "host" in texts(browser, "#suggestions li")
     box.clear()
     box.send_keys("list host attr backend-1-0 attr=x ")
     wait_text(browser, "#suggestions", "display=")
-    assert [li.text for li in all_of(browser, "#suggestions li")] == ["display="]
+    assert texts(browser, "#suggestions li") == ["display="]
     box.clear()
     box.send_keys("list host a:backend")
     all_of(browser, "#runner button")[0].click()
@@ -134,7 +143,7 @@ def test_a_command_and_its_table(console, browser):
     all_of(browser, "#runner button")[0].click()
     error = wait_for(browser, "#result pre.error").text
     assert error == server.stack("list", "host", "nosuch-host").stderr.strip()
-    assert [a.text for a in all_of(browser, "#history a")] == [
+    assert texts(browser, "#history a") == [
         "list host nosuch-host", "list host a:backend"]
     # A report is text, as the command line prints it.
     box = all_of(browser, "#cmd")[0]
@@ -154,11 +163,11 @@ def test_host_filtering_and_paging(console, browser):
     rack.send_keys("2")
     all_of(browser, "#host-filters button")[0].click()
     wait_text(browser, "#host-total", f"of {RACKS['2'][1]} hosts")
-    names = [td.text for td in all_of(browser, "#hosts tbody td:first-child")]
+    names = texts(browser, "#hosts tbody td:first-child")
     assert names == [f"backend-2-{n}" for n in range(RACKS["2"][1])]
     assert all_of(browser, "input.table-filter") == []  # the server filters this table
     browser.get(base(server) + "/console/hosts?group=compute&q=-1-3")
-    assert [td.text for td in all_of(browser, "#hosts tbody td:first-child")] == ["backend-1-3"]
+    assert texts(browser, "#hosts tbody td:first-child") == ["backend-1-3"]
     browser.get(base(server) + "/console/hosts?appliance=nas")
     assert len(all_of(browser, "#hosts tbody tr")) == RACKS["3"][1]
     shot(browser, "hosts")
@@ -172,7 +181,7 @@ def test_rack_view(console, browser):
     assert len(all_of(browser, "svg.racks g.host")) == HOSTS
     assert len(all_of(browser, "svg.racks g.rack")) == len(RACKS) + 1  # rack 0: the frontend
     assert len(all_of(browser, "svg.racks g.rack[data-rack='1'] g.host")) == RACKS["1"][1]
-    assert [li.text for li in all_of(browser, "ul.legend li")] == ["backend", "frontend", "nas"]
+    assert texts(browser, "ul.legend li") == ["backend", "frontend", "nas"]
     shot(browser, "racks")
     # A host is a link to its page.
     all_of(browser, "svg.racks g.host[data-host='nas-3-1']")[0].click()
@@ -203,7 +212,7 @@ def test_non_admin_cannot_write(console, browser):
     browser.get(base(server) + "/console/host/backend-1-1")
     wait_for(browser, "#hostname")
     assert all_of(browser, "#edit") == [] and all_of(browser, "form.command") == []
-    assert [a.text for a in all_of(browser, "header nav a")] == [
+    assert texts(browser, "header nav a") == [
         "Hosts", "Racks", "Networks", "Command"]
     shot(browser, "read-only-host")
     # Whatever the page sends, the server refuses.
@@ -245,7 +254,7 @@ def test_spreadsheet_preview_then_load(console, browser, tmp_path):
     wait_for(browser, "#csvfile").send_keys(str(good))
     all_of(browser, "#hostfile button")[0].click()
     wait_for(browser, "#preview table")
-    errors = [td.text for td in all_of(browser, "#preview tbody td:last-child")]
+    errors = texts(browser, "#preview tbody td:last-child")
     assert errors == ["", 'appliance "nosuch" does not exist in the database']
     assert not all_of(browser, "#load")[0].is_displayed()
     shot(browser, "spreadsheet-preview")
