@@ -44,6 +44,11 @@ def clear(document: dict[str, Any]) -> frozenset[str]:
     m.StoragePartition.objects.all().delete()
     m.SwitchPort.objects.all().delete()
     m.IBPartition.objects.all().delete()
+    if "firmware" in document:
+        # Image files stay in the tree: loading adds each image again over its file.
+        for model in (m.FirmwareMapping, m.Firmware, m.FirmwareModel, m.FirmwareMake,
+                      m.FirmwareImp, m.FirmwareVersionRegex):
+            model.objects.all().delete()
     m.Network.objects.all().delete()
     m.BootName.objects.all().delete()
     m.Appliance.objects.all().delete()

@@ -75,6 +75,15 @@ def test_round_trip(stack, cluster, tmp_path):
     assert run(stack, "sync", "firmware").out == ""
 
 
+def test_whole_dump_loads_over_itself(stack, cluster, tmp_path):
+    # A whole restore replaces the firmware rows instead of adding them twice.
+    before = run(stack, "dump").out
+    path = tmp_path / "cluster.json"
+    path.write_text(before)
+    assert stack("load", str(path), "exec=true") == Result(0, "", "")
+    assert run(stack, "dump").out == before
+
+
 def test_load_script(stack, tmp_path):
     path = tmp_path / "fw.json"
     path.write_text(json.dumps({"firmware": {
