@@ -56,10 +56,23 @@ def own_host_names() -> list[str]:
     hostname = socket.gethostname()
     names = [frontend_name(), hostname, hostname.split(".")[0],
              "localhost", "127.0.0.1", "[::1]"]
-    address = os.environ.get("STACKI_SERVICE_ADDRESS", "")
+    address = service_address_setting()
     if address:
         names.append(address.rsplit(":", 1)[0] if not address.endswith("]") else address)
     return list(dict.fromkeys(n.lower() for n in names if n))
+
+
+def service_address_setting() -> str:
+    """The `host[:port]` every credential names, from one setting:
+    STACKI_SERVICE_ADDRESS, else the host of STACKI_SERVICE_URL ("" when
+    neither is set)."""
+    address = os.environ.get("STACKI_SERVICE_ADDRESS", "")
+    url = os.environ.get("STACKI_SERVICE_URL", "")
+    if not address and url:
+        from urllib.parse import urlsplit
+
+        address = urlsplit(url).netloc
+    return address
 
 
 def upload_dir() -> Path:

@@ -16,7 +16,7 @@ ALLOWED_HOSTS = [h for h in (os.environ.get("STACKI_ALLOWED_HOSTS") or ",".join(
     home.own_host_names())).split(",") if h]
 # Where users reach the service, for the credentials `add api user` prints
 # (host[:port]); unset: what `stacki-ws` recorded, else the frontend's name.
-STACKI_SERVICE_ADDRESS = os.environ.get("STACKI_SERVICE_ADDRESS", "")
+STACKI_SERVICE_ADDRESS = home.service_address_setting()
 
 # Users, groups and sessions are stacki.inventory's own tables, not those of
 # Django's auth and sessions apps (see stacki.inventory.models).

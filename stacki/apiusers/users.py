@@ -30,12 +30,13 @@ def find_group(name: str, template: str = "Group {} does not exist") -> Group:
 
 def service_address(service_host: str | None) -> str:
     """Where a new user reaches the service: the configured address
-    (STACKI_SERVICE_ADDRESS, which the web service passes as `service_host`),
-    else the one `stacki-ws` recorded, else the frontend's FQDN. Never the
-    Host header of the request: a client must not choose what the
-    credentials of others name."""
-    if service_host:
-        return service_host
+    (`service_host`, which the web service passes, or the environment's, see
+    home.service_address_setting), else the one `stacki-ws` recorded, else
+    the frontend's FQDN. Never the Host header of the request: a client must
+    not choose what the credentials of others name."""
+    configured = service_host or home.service_address_setting()
+    if configured:
+        return configured
     recorded = m.Setting.objects.filter(key=SERVICE_ADDRESS).values_list("value", flat=True)
     if recorded:
         return recorded[0]

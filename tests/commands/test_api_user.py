@@ -57,6 +57,19 @@ def test_add_user_names_the_address_stacki_ws_recorded(stack):
     assert json.loads(r.out)[0]["hostname"] == "frontend-0-0:8000"
 
 
+def test_add_user_names_the_service_url_host(stack, monkeypatch):
+    # One setting names the service in every credential, the first admin's and later ones.
+    from stacki.inventory.models import Setting
+
+    Setting.objects.create(key="ws.address", value="frontend-0-0:8000")
+    monkeypatch.setenv("STACKI_SERVICE_URL", "https://stacki.example.com:8443/stack")
+    r = stack("add", "user", "greg", "output-format=json")
+    assert json.loads(r.out)[0]["hostname"] == "stacki.example.com:8443"
+    monkeypatch.setenv("STACKI_SERVICE_ADDRESS", "other.example.com")
+    r = stack("add", "user", "fred", "output-format=json")
+    assert json.loads(r.out)[0]["hostname"] == "other.example.com"
+
+
 @pytest.mark.parametrize("words, message, usage", [
     ([], '"username" argument is required', ADD_USER_USAGE),
     (["a", "b"], '"username" argument is required', ADD_USER_USAGE),

@@ -22,11 +22,10 @@ def wait_for(browser, css: str):
 
 
 def wait_text(browser, css: str, text: str):
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from selenium.common.exceptions import WebDriverException
 
     # The page may replace the node while Chromium reads it: that is a retry, not a failure.
     WebDriverWait(browser, WAIT, ignored_exceptions=(WebDriverException,)).until(
