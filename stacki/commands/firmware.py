@@ -7,7 +7,7 @@ import re
 from pathlib import PurePosixPath
 
 from stacki import errors
-from stacki.commands.firmware_checks import check_names, check_text
+from stacki.commands.firmware_checks import check_names
 from stacki.commands.firmware_regex import new_imp
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
@@ -81,13 +81,12 @@ class AddFirmware(Command):
             raise errors.ArgRequired("version")
         if len(args) != 1:
             raise errors.ArgUnique("version")
-        version = check_text("version", args[0])
+        version = args[0]
         source = params.value("source")
         make, model = (params.value("make") or "").lower(), (params.value("model") or "").lower()
         for name, value in (("source", source), ("make", make), ("model", model)):
             if not value:
                 raise errors.ParamRequired(name)
-        check_text("source", source)
         # A client of the web service names no file of the server's to copy.
         if self.ctx.api and not source.lower().startswith(("http://", "https://")):
             raise errors.ParamError("source", "must be an http:// or https:// URL over the web service")

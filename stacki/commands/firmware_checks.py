@@ -29,12 +29,6 @@ def check_names(kind: str, names: Iterable[str]) -> None:
                 f'"{name}" is not a valid {kind} name: use letters, digits and . _ + - only')
 
 
-def check_text(name: str, value: str) -> str:
-    if fw.has_control(value):
-        raise errors.ParamError(name, "must not contain control characters")
-    return value
-
-
 def _some(kinds: str, kind: str, names: tuple[str, ...]) -> None:
     if not names:
         raise errors.CommandError(f"{kinds} are required.")

@@ -7,7 +7,6 @@ import re
 from stacki import errors
 from stacki.commands.firmware_checks import (
     check_names,
-    check_text,
     comma_list,
     imps_exist,
     make_exists,
@@ -123,7 +122,7 @@ class AddFirmwareVersionRegex(Command):
             raise errors.ArgUnique("regex")
         regex = self.checked_regex(args[0])
         name = (params.get("name") or "").lower()
-        description = check_text("description", params.get("description") or "")
+        description = params.get("description") or ""
         if not name:
             raise errors.ParamRequired("name")
         if m.FirmwareVersionRegex.objects.filter(name=name).exists():
@@ -146,7 +145,6 @@ class AddFirmwareVersionRegex(Command):
     def checked_regex(regex: str) -> str:
         if not regex:
             raise errors.ArgError("regex", "Regex cannot be an empty string.")
-        check_text("regex", regex)
         if len(regex) > 255:
             raise errors.ArgError("regex", "must be at most 255 characters")
         try:

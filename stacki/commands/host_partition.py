@@ -4,7 +4,6 @@ partition. A host's rows go with the host."""
 from __future__ import annotations
 
 from stacki import errors
-from stacki.commands.storage import checked_text
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
@@ -46,8 +45,8 @@ class AddHostPartition(Command):
         if not args:
             raise errors.ArgRequired("host")
         hosts = self.hosts(args, required=True)
-        device = checked_text("device", params.require("device"))
-        values = {field: checked_text(name, params.get(name, default))
+        device = params.require("device")
+        values = {field: params.get(name, default)
                   for name, field, default in FIELDS[1:]}
         ids = [h.id for h in hosts]
         for start in range(0, len(ids), 500):

@@ -16,7 +16,6 @@ import socket
 
 from stacki import errors
 from stacki.framework.command import Arg, Command, Example, Param, Params
-from stacki.inventory import firmware as fw
 from stacki.inventory import models as m
 from stacki.inventory.hostsel import localhost
 
@@ -68,9 +67,6 @@ class AddHostMessage(Command):
     def run(self, args: list[str], params: Params) -> None:
         message = params.require("message")
         channel = params.value("channel", "debug")
-        for name in ("message", "channel", "source"):
-            if fw.has_control(params.get(name) or ""):
-                raise errors.ParamError(name, "must not contain control characters")
         body: dict[str, object] = {"channel": channel, "message": message}
         if params.value("ttl") is not None:
             body["ttl"] = params.integer("ttl")

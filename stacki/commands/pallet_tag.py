@@ -6,7 +6,6 @@ import fnmatch
 
 from stacki import errors
 from stacki.commands import software_args as sw
-from stacki.commands.repo import clean_text
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
@@ -28,11 +27,11 @@ class TagCommand(Command):
     def chosen(self, args: list[str], params: Params) -> tuple[list[m.Pallet], str, str]:
         if not args:
             raise errors.ArgRequired("pallet")
-        tag = clean_text(params.require("tag"), "tag")
+        tag = params.require("tag")
         value = params.get("value")
         if value is None:
             raise errors.ParamRequired("value")
-        return sw.pallets(args, params), tag, clean_text(value, "value")
+        return sw.pallets(args, params), tag, value
 
 
 class AddPalletTag(TagCommand):

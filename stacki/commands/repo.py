@@ -32,17 +32,11 @@ REPO_PARAMS = (
 )
 
 
-def clean_text(value: str, what: str) -> str:
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise errors.ParamValue(what, "without control characters")
-    return value
-
-
 def check_alias(alias: str) -> str:
     """The alias heads the repo's stanza: [alias]."""
     if " " in alias or "[" in alias or "]" in alias:
         raise errors.ParamValue("alias", "a name without spaces or brackets")
-    return clean_text(alias, "alias")
+    return alias
 
 
 def repo_values(params: Params) -> dict:
@@ -53,7 +47,7 @@ def repo_values(params: Params) -> dict:
             values[flag] = params.flag(flag)
     for text in ("url", "gpgkey"):
         if params.get(text) is not None:
-            values[text] = clean_text(params[text], text) or None
+            values[text] = params[text] or None
     if params.value("alias"):
         values["alias"] = check_alias(params["alias"])
     if params.value("type"):
@@ -99,7 +93,7 @@ class AddRepo(Command):
     def run(self, args: list[str], params: Params) -> None:
         if len(args) != 1:
             raise errors.CommandError("only one repo may be specified at a time")
-        name = clean_text(args[0], "repo")
+        name = args[0]
         values = repo_values(params)
         if not values.get("url"):
             raise errors.CommandError("url is a required parameter when adding a repo")
@@ -125,7 +119,7 @@ class SetRepo(Command):
         repo = one_repo(args)
         values = repo_values(params)
         if params.value("name"):
-            values["name"] = clean_text(params["name"], "name")
+            values["name"] = params["name"]
         if "url" in values and not values["url"]:
             raise errors.ParamRequired("url")
         clash(values.get("name", repo.name), values.get("alias", repo.alias), exclude=repo.id)

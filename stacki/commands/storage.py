@@ -36,13 +36,6 @@ SIZE_WORDS = {"recommended": -1, "hibernation": -2}
 WORDS = types.Type("text", "integer")
 
 
-def checked_text(name: str, value: str) -> str:
-    """A stored text value: printable, one line."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise errors.ParamError(name, "must not contain control characters")
-    return value
-
-
 def natural(name: str, value: str) -> int:
     """A whole number >= 0."""
     try:
@@ -91,8 +84,8 @@ def controller_spec(params: Params) -> list[dict[str, Any]]:
     array = array_id(arrayid)
     if array == -1 and not spares:
         raise errors.ParamError("arrayid", 'is "global" with no hotspares')
-    options = checked_text("options", params.get("options") or "")
-    level = checked_text("raidlevel", raidlevel or "")
+    options = params.get("options") or ""
+    level = raidlevel or ""
     common = {"adapter": adapter, "enclosure": enclosure, "arrayid": array, "options": options}
     return ([{**common, "slot": s, "raidlevel": level} for s in slots]
             + [{**common, "slot": s, "raidlevel": storage.HOTSPARE} for s in spares])
@@ -215,14 +208,14 @@ class RemoveStorageController(ScopedCommand):
 
 def partition_spec(params: Params) -> dict[str, Any]:
     """The row `add storage partition` stores, checked in Stacki's order."""
-    device = checked_text("device", params.require("device"))
+    device = params.require("device")
     size_word = params.require("size")
     mountpoint = params.value("mountpoint")
     return {"device": device, "size": partition_size(size_word, mountpoint),
             "partid": partition_id(params.value("partid")),
-            "mountpoint": None if mountpoint is None else checked_text("mountpoint", mountpoint),
-            "fstype": checked_text("type", params["type"]) if params.value("type") else None,
-            "options": checked_text("options", params.get("options") or "")}
+            "mountpoint": mountpoint,
+            "fstype": params["type"] if params.value("type") else None,
+            "options": params.get("options") or ""}
 
 
 def partition_size(value: str, mountpoint: str | None) -> int:

@@ -52,10 +52,6 @@ def valid_name(name: str) -> bool:
     return bool(NAME.match(name)) and len(name) <= 255
 
 
-def has_control(text: str) -> bool:
-    return any(ord(c) < 32 or ord(c) == 127 for c in text)
-
-
 def local(path: str | PurePosixPath) -> Path:
     """Where a path of the real system is under STACKI_SYSROOT."""
     return home.sysroot() / str(path).lstrip("/")
