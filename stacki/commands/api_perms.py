@@ -19,9 +19,13 @@ def check_pattern(pattern: str) -> str:
     return access.check_pattern(pattern, registry().nodes)
 
 
+# Both `perm=` and `perms=` (the spelling of the user docs) are accepted.
+PERMS_ALIAS = Param("perms", hidden=True, help="Same as perm (the spelling of the user documentation).")
+
+
 def perm_param(params: Params) -> str | None:
-    """Both `perm=` and `perms=` (the spelling of the user docs) are accepted."""
     return params.value("perm") or params.value("perms")
+
 
 def grant(perms, perm: str, **owner) -> None:
     """Add a permission unless an equal one (spaces = dots) is held already."""
@@ -47,7 +51,7 @@ class AddApiGroupPerms(Command):
     path = "add api group perms"
     args = (Arg("group", help="The group."),)
     params = (Param("perm", help="The command pattern (default list.*); perms= also works."),
-              Param("perms", hidden=True, help="Same as perm (the spelling of the user documentation)."))
+              PERMS_ALIAS)
     examples = (Example('add api group perms staff perm="report.*"',
                         "Lets the members of staff run every report command."),)
     related = ("list api group perms", "remove api group perms")
@@ -67,7 +71,7 @@ class AddApiUserPerms(Command):
     path = "add api user perms"
     args = (Arg("user", help="The user."),)
     params = (Param("perm", help="The command pattern; perms= also works."),
-              Param("perms", hidden=True, help="Same as perm (the spelling of the user documentation)."))
+              PERMS_ALIAS)
     examples = (Example('add api user perms greg perm="report.*"',
                         "Lets greg run every report command."),)
     related = ("list api user perms", "remove api user perms")
@@ -107,7 +111,7 @@ class RemoveApiGroupPerms(RemovePerms):
 
     path = "remove api group perms"
     args = (Arg("group", help="The group."),)
-    params = (Param("perm", help="The command pattern to remove."), Param("perms", hidden=True, help="Same as perm (the spelling of the user documentation)."))
+    params = (Param("perm", help="The command pattern to remove."), PERMS_ALIAS)
     examples = (Example('remove api group perms staff perm="report.*"',
                         "The members of staff may no longer run report commands."),)
     related = ("add api group perms",)
@@ -123,7 +127,7 @@ class RemoveApiUserPerms(RemovePerms):
 
     path = "remove api user perms"
     args = (Arg("user", help="The user."),)
-    params = (Param("perm", help="The command pattern to remove."), Param("perms", hidden=True, help="Same as perm (the spelling of the user documentation)."))
+    params = (Param("perm", help="The command pattern to remove."), PERMS_ALIAS)
     examples = (Example('remove api user perms greg perm="report.*"',
                         "greg may no longer run report commands (unless a group allows it)."),)
     related = ("add api user perms",)

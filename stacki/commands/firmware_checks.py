@@ -6,10 +6,13 @@ Each check reads every name it is given in one query, however many there are.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from stacki import errors
 from stacki.inventory import firmware as fw
 from stacki.inventory import models as m
+
+Row = TypeVar("Row", bound=Any)
 
 
 def unique_lowered(values: Iterable[str]) -> tuple[str, ...]:
@@ -36,13 +39,29 @@ def _some(kinds: str, kind: str, names: tuple[str, ...]) -> None:
         raise errors.CommandError(f"A {kind} cannot be an empty string.")
 
 
+def _one(model: type[Row], name: str, required: str, missing: str) -> Row:
+    """The row of `model` called `name`; `missing` is formatted with the name."""
+    if not name:
+        raise errors.CommandError(required)
+    found = model.objects.filter(name=name).first()
+    if found is None:
+        raise errors.CommandError(missing.format(name))
+    return found
+
+
+def _every(rows: Iterable, names: tuple[str, ...], missing: str) -> dict:
+    """`rows` by name, all of `names` among them; `missing` is formatted with those that are not."""
+    found = {row.name: row for row in rows}
+    absent = [n for n in names if n not in found]
+    if absent:
+        raise errors.CommandError(missing.format(absent))
+    return found
+
+
 def makes_exist(makes: tuple[str, ...]) -> dict[str, m.FirmwareMake]:
     _some("Makes", "make", makes)
-    found = {mk.name: mk for mk in m.FirmwareMake.objects.filter(name__in=makes)}
-    missing = [mk for mk in makes if mk not in found]
-    if missing:
-        raise errors.CommandError(f"The following firmware makes don't exist: {missing}.")
-    return found
+    return _every(m.FirmwareMake.objects.filter(name__in=makes), makes,
+                  "The following firmware makes don't exist: {}.")
 
 
 def unique_makes(makes: tuple[str, ...]) -> None:
@@ -54,22 +73,14 @@ def unique_makes(makes: tuple[str, ...]) -> None:
 
 
 def make_exists(make: str) -> m.FirmwareMake:
-    if not make:
-        raise errors.CommandError("A make is required.")
-    found = m.FirmwareMake.objects.filter(name=make).first()
-    if found is None:
-        raise errors.CommandError(f"The make {make} does not exist.")
-    return found
+    return _one(m.FirmwareMake, make, "A make is required.", "The make {} does not exist.")
 
 
 def models_exist(make: str, models: tuple[str, ...]) -> list[m.FirmwareModel]:
     make_row = make_exists(make)
     _some("Models", "model", models)
-    found = {md.name: md for md in m.FirmwareModel.objects.filter(make=make_row, name__in=models)}
-    missing = [md for md in models if md not in found]
-    if missing:
-        raise errors.CommandError(
-            f"The following firmware models don't exist for make {make}: {missing}.")
+    found = _every(m.FirmwareModel.objects.filter(make=make_row, name__in=models), models,
+                   f"The following firmware models don't exist for make {make}: {{}}.")
     return [found[md] for md in models]
 
 
@@ -84,31 +95,19 @@ def unique_models(make: str, models: tuple[str, ...]) -> None:
 
 
 def imp_exists(imp: str) -> m.FirmwareImp:
-    if not imp:
-        raise errors.CommandError("Imp is required.")
-    found = m.FirmwareImp.objects.filter(name=imp).first()
-    if found is None:
-        raise errors.CommandError(f"Imp {imp} does not exist in the database.")
-    return found
+    return _one(m.FirmwareImp, imp, "Imp is required.", "Imp {} does not exist in the database.")
 
 
 def imps_exist(imps: tuple[str, ...]) -> list[m.FirmwareImp]:
     _some("Imps", "imp", imps)
-    found = {i.name: i for i in m.FirmwareImp.objects.filter(name__in=imps)}
-    missing = [i for i in imps if i not in found]
-    if missing:
-        raise errors.CommandError(
-            f"The following firmware implementations don't exist in the database: {missing}.")
+    found = _every(m.FirmwareImp.objects.filter(name__in=imps), imps,
+                   "The following firmware implementations don't exist in the database: {}.")
     return [found[i] for i in imps]
 
 
 def version_regex_exists(name: str) -> m.FirmwareVersionRegex:
-    if not name:
-        raise errors.CommandError("A version regex name is required.")
-    found = m.FirmwareVersionRegex.objects.filter(name=name).first()
-    if found is None:
-        raise errors.CommandError(f"A version regex named {name} does not exist.")
-    return found
+    return _one(m.FirmwareVersionRegex, name, "A version regex name is required.",
+                "A version regex named {} does not exist.")
 
 
 def version_regexes_exist(names: tuple[str, ...]) -> list[m.FirmwareVersionRegex]:
@@ -116,9 +115,6 @@ def version_regexes_exist(names: tuple[str, ...]) -> list[m.FirmwareVersionRegex
         raise errors.CommandError("Version regex names are required.")
     if not all(names):
         raise errors.CommandError("A version regex name cannot be an empty string.")
-    found = {r.name: r for r in m.FirmwareVersionRegex.objects.filter(name__in=names)}
-    missing = [n for n in names if n not in found]
-    if missing:
-        raise errors.CommandError(
-            f"The following firmware version regexes don't exist in the database: {missing}.")
+    found = _every(m.FirmwareVersionRegex.objects.filter(name__in=names), names,
+                   "The following firmware version regexes don't exist in the database: {}.")
     return [found[n] for n in names]
