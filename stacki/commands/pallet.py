@@ -77,7 +77,8 @@ class AddPallet(Command):
                         "Adds the pallet of a mounted DVD, replacing an earlier copy."))
     related = RELATED[1:]
 
-    def run(self, args: list[str], params: Params) -> Table:
+    def prepare(self, args: list[str], params: Params) -> list[tuple[media.PalletInfo, str]]:
+        # The copy (gigabytes for an OS) runs before the transaction that records it.
         if not args:
             raise errors.ArgRequired("pallet")
         for source in args:
@@ -85,13 +86,15 @@ class AddPallet(Command):
                 raise errors.CommandError(f"Cannot find {source} or {source} is not an ISO image")
         root = system_path(params.value("dir") or software.PALLETS)
         try:
-            added = add_media(args, root, params.flag("clean"))
+            return add_media(args, root, params.flag("clean"))
         except media.MediumError as exc:
             raise sw.medium_error(exc) from None
         except OSError as exc:
             raise errors.CommandError(f"cannot copy the pallet: {exc}") from None
+
+    def run(self, args: list[str], params: Params) -> Table:
         rows = []
-        for info, source in added:
+        for info, source in self.prepared:
             if params.flag("updatedb", True):
                 pallet, _ = m.Pallet.objects.get_or_create(
                     name=info.name, version=info.version, release=info.release, arch=info.arch,

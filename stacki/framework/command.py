@@ -198,8 +198,10 @@ class Command:
     # values); every other value of a changing command is a single line.
     multiline: ClassVar[frozenset[str]] = frozenset()
 
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, prepared: Any = None):
         self.ctx = ctx
+        # What `prepare` returned, for `run` (None for commands without one).
+        self.prepared = prepared
 
     # --- metadata -------------------------------------------------------
     @classmethod
@@ -282,6 +284,17 @@ class Command:
     # --- running --------------------------------------------------------
     def run(self, args: list[str], params: Params) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def prepare(self, args: list[str], params: Params) -> Any:
+        """Work done once, before the transaction opens, whose result `run`
+        finds in `self.prepared`: long file copies, so that a writer does not
+        hold SQLite's write lock (every other writer waits) while it copies.
+        It must not write the database. Commands without one do not override it."""
+        return None
+
+    @classmethod
+    def prepares(cls) -> bool:
+        return cls.prepare is not Command.prepare
 
     # Helpers shared by many commands; imported lazily to keep start-up light.
     def hosts(self, args: list[str], required: bool = False, unique: bool = False) -> list:

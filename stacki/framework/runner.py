@@ -79,10 +79,11 @@ def run_resolved(resolved: Resolved, ctx: Context) -> Outcome:
         raise errors.HelpShown(helptext.command_help(cls, dict.get(resolved.params, "format")))
     check_input(cls, args, resolved.params)
     params = cls.bind(resolved.params, ctx.progress)
+    prepared = prepare(cls, ctx, args, params)
     for attempt in range(RETRIES + 1):
         try:
             with _transaction(cls, ctx):
-                result = checked_run(cls, ctx, args, params)
+                result = checked_run(cls, ctx, args, params, prepared)
                 params.settle()
             return Outcome(cls, args, params, result)
         except BadPattern as exc:
@@ -132,12 +133,28 @@ def failure_kind(exc: BaseException) -> str | None:
     return "race" if any(t in text for t in SQLITE_RACES) else None
 
 
-def checked_run(cls: type[Command], ctx: Context, args: list[str], params: Params) -> Any:
+def prepare(cls: type[Command], ctx: Context, args: list[str], params: Params) -> Any:
+    """A command's work before its transaction (see Command.prepare). Outside
+    a transaction nothing stops a read-only caller's side effects: refused."""
+    if not cls.prepares():
+        return None
+    if ctx.readonly:
+        raise errors.ReadOnlyViolation()
+    from stacki.inventory.validation import BadValue
+
+    try:
+        return cls(ctx).prepare(args, params)
+    except BadValue as exc:
+        raise errors.CommandError(str(exc)) from None
+
+
+def checked_run(cls: type[Command], ctx: Context, args: list[str], params: Params,
+                prepared: Any = None) -> Any:
     """Run a command; a value the inventory refuses to store is the command's error."""
     from stacki.inventory.validation import BadValue
 
     try:
-        return cls(ctx).run(args, params)
+        return cls(ctx, prepared).run(args, params)
     except BadValue as exc:
         raise errors.CommandError(str(exc)) from None
 
@@ -160,7 +177,7 @@ def run_subcommand(ctx: Context, words: Sequence[str] | str, quiet: bool = False
     cls = resolved.command
     check_input(cls, resolved.args, resolved.params)
     bound = cls.bind(resolved.params, ctx.progress)
-    result = checked_run(cls, ctx, resolved.args, bound)
+    result = checked_run(cls, ctx, resolved.args, bound, prepare(cls, ctx, resolved.args, bound))
     bound.settle()
     return result
 
