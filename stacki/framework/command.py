@@ -277,9 +277,6 @@ class Command:
                     warn(unknown_parameter(cls, name))
         params.converted = {p.name: p.check(dict.get(given, p.name)) for p in SHARED_PARAMS}
         return params
-        for param in declared.values():
-            params.converted[param.name] = param.check(dict.get(given, param.name))
-        return params
 
     # --- running --------------------------------------------------------
     def run(self, args: list[str], params: Params) -> Any:  # pragma: no cover - abstract
