@@ -71,7 +71,9 @@ SIGNATURE = {'access.py': 2901,
  'switch_partition.py': 12869,
  'switchfile.py': 7710,
  'sync.py': 10342,
- 'vm.py': 19605}
+ 'vm.py': 19605,
+ 'vm_storage.py': 7792,
+ 'vm_sync.py': 7505}
 
 INDEX = {'add api blacklist command': ('stacki.commands.api_blacklist', 'AddApiBlacklistCommand'),
  'add api group': ('stacki.commands.api_group', 'AddApiGroup'),
@@ -242,6 +244,7 @@ INDEX = {'add api blacklist command': ('stacki.commands.api_blacklist', 'AddApiB
  'list user': ('stacki.commands.api_user', 'ListUser'),
  'list vm': ('stacki.commands.vm', 'ListVm'),
  'list vm storage': ('stacki.commands.vm', 'ListVmStorage'),
+ 'list vm storage pool': ('stacki.commands.vm_storage', 'ListVmStoragePool'),
  'load': ('stacki.commands.load', 'Load'),
  'load attrfile': ('stacki.commands.attrfile', 'LoadAttrfile'),
  'load hostfile': ('stacki.commands.hostfile', 'LoadHostfile'),
@@ -411,6 +414,9 @@ INDEX = {'add api blacklist command': ('stacki.commands.api_blacklist', 'AddApiB
  'set vm cpu': ('stacki.commands.vm', 'SetVmCpu'),
  'set vm hypervisor': ('stacki.commands.vm', 'SetVmHypervisor'),
  'set vm memory': ('stacki.commands.vm', 'SetVmMemory'),
+ 'set vm storage host': ('stacki.commands.vm_storage', 'SetVmStorageHost'),
+ 'set vm storage location': ('stacki.commands.vm_storage', 'SetVmStorageLocation'),
+ 'set vm storage name': ('stacki.commands.vm_storage', 'SetVmStorageName'),
  'swap host interface': ('stacki.commands.interface', 'SwapHostInterface'),
  'sync api sudo command': ('stacki.commands.api_sudo', 'SyncApiSudoCommand'),
  'sync config': ('stacki.commands.sync', 'SyncConfig'),
@@ -423,6 +429,7 @@ INDEX = {'add api blacklist command': ('stacki.commands.api_blacklist', 'AddApiB
  'sync host network': ('stacki.commands.sync', 'SyncHostNetwork'),
  'sync host repo': ('stacki.commands.repo', 'SyncHostRepo'),
  'sync host time': ('stacki.commands.sync', 'SyncHostTime'),
+ 'sync vm': ('stacki.commands.vm_sync', 'SyncVm'),
  'unload attrfile': ('stacki.commands.attrfile', 'UnloadAttrfile'),
  'unload hostfile': ('stacki.commands.hostfile', 'UnloadHostfile'),
  'version': ('stacki.commands.report_misc', 'Version')}
