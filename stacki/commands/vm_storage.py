@@ -4,12 +4,11 @@ and relocating a VM's disks (`set vm storage host|name|location`)."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from stacki import errors
 from stacki.commands.interface import one_host
-from stacki.commands.vm import HYPERVISOR_APPLIANCES, vms_of
+from stacki.commands.vm import DISK_NAME, HYPERVISOR_APPLIANCES, vms_of
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import attrs
@@ -17,7 +16,6 @@ from stacki.inventory import hypervisors as hv
 from stacki.inventory import models as m
 from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk
 
-DISK_NAME = re.compile(r"^[a-z][a-z0-9]{1,15}$")
 ONE_VM = (Arg("host", help="The virtual machine the disk is assigned to."),)
 
 
