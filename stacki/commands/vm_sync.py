@@ -137,7 +137,7 @@ class Sync:
         pools = set()
         for disk in disks:
             where = disk.location or ""
-            if disk.type == "disk" and where:
+            if disk.type != "mountpoint" and where:
                 pools.add(where)
             if disk.pending:
                 file = f"{where}/{PurePosixPath(disk.image or '').name}"
