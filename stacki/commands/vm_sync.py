@@ -158,9 +158,11 @@ class Sync:
             elif disk.type == "image" and conn.files.copy_image(disk.image or "", where):
                 report(f"copied image {disk.name} ({disk.image} to {where})")
         if disks and not kept:
-            # Nothing left for the VM: its pools and directories go too.
+            # Nothing left for the VM: its own pool and directory (named after
+            # it, as add vm makes them) go too; shared ones stay.
             for where in sorted(pools):
-                conn.remove_pool(PurePosixPath(where).name)
+                if PurePosixPath(where).name == vm.host.name:
+                    conn.remove_pool(vm.host.name)
             for where in sorted({d.location for d in disks if d.location}):
                 if PurePosixPath(where).name == vm.host.name and conn.files.remove_empty_dir(where):
                     report(f"removed directory {where}")

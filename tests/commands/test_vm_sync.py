@@ -284,3 +284,18 @@ def test_add_vm_storage_name_and_image(stack, cluster):
         r = stack("add", "vm", "storage", "vm-1-0", f"storage_pool={POOL}", *params)
         error(r, text, None if text.startswith("Disk with") else usage)
         assert snapshot() == before
+
+
+def test_a_failed_action_is_printed_and_the_rest_goes_on(stack, cluster, root, libvirt_state):
+    run(stack, "add", "host", "vm-1-1", "appliance=backend", "rack=1", "rank=1")
+    run(stack, "add", "vm", "vm-1-1", "hypervisor=hypervisor-0-1", "disks=/dev/sdc")
+    cluster.unlink()  # vm-1-0's image disk is gone from the frontend
+    r = stack("sync", "vm")
+    assert (r.rc, r.err) == (1, "")
+    assert r.out == HEADER + (
+        f"vm-1-0          hypervisor-0-1 created pool vm-1-0 ({POOL}/vm-1-0)\n"
+        f"vm-1-0          hypervisor-0-1 created disk sda ({POOL}/vm-1-0/vm-1-0_disk1.qcow2, "
+        "10 GB)\n"
+        f"vm-1-0          hypervisor-0-1 error: File {cluster} not found to transfer\n"
+        "vm-1-1          hypervisor-0-1 defined\n")
+    assert libvirt_state.listDefinedDomains() == ["vm-1-1"]
