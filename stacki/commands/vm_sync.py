@@ -143,6 +143,8 @@ class Sync:
                 file = f"{where}/{PurePosixPath(disk.image or '').name}"
                 if disk.type != "mountpoint" and conn.files.remove(file):
                     report(f"removed {disk.type} {disk.name} ({file})")
+                    # libvirt lists a pool's volumes as of its last refresh.
+                    conn.refresh_pool(PurePosixPath(where).name)
                 self.gone_disks.append(disk.id)
                 continue
             kept += 1
