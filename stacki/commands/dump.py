@@ -17,6 +17,7 @@ from stacki.commands.firewall import score
 from stacki.commands.firmware_dump import firmware
 from stacki.commands.group import groups_of_hosts
 from stacki.commands.switch_dump import switches
+from stacki.commands.vm_dump import vms
 from stacki.framework.command import Arg, Command, Example, Params
 from stacki.framework.output import Text
 from stacki.inventory import models as m
@@ -184,7 +185,7 @@ def everything(cmd: Command) -> dict[str, Any]:
         "bootaction": bootactions(), "appliance": appliances([]),
         "environment": named_scoped("environment", list(m.Environment.objects.order_by("name"))),
         "os": named_scoped("os", list(m.OS.objects.order_by("name"))), "group": groups(),
-        "host": hosts(cmd.hosts([])), "switch": switches(), "software": software(), "api": api(),
+        "host": hosts(cmd.hosts([])), "vm": vms(), "switch": switches(), "software": software(), "api": api(),
         "firmware": firmware(),
     }
 
@@ -282,6 +283,9 @@ DumpCart = section("software", "cart", lambda: {"cart": software()["cart"]},
                    "Print the carts as JSON (in a software section).")
 DumpRepo = section("software", "repo", lambda: {"repo": software()["repo"]},
                    "Print the repositories as JSON (in a software section).")
+DumpVm = section("vm", "vm", vms,
+                 "Print the virtual machines with their hypervisor, memory, CPUs and disks "
+                 "as JSON.")
 DumpSwitch = section("switch", "switch", switches,
                      "Print the switches' ports and InfiniBand partitions as JSON.")
 DumpApi = section("api", "api", api,

@@ -21,6 +21,7 @@ from stacki.commands.group import Membership
 from stacki.commands.load_script import items, names
 from stacki.inventory import models as m
 from stacki.inventory.models import Group, User, UserPerm
+from stacki.inventory.vm_models import VirtualMachine
 
 # The sections `dump` prints: a document holding all of them is a whole dump.
 SECTIONS = ("access", "attr", "firewall", "route", "network", "bootaction", "appliance",
@@ -34,6 +35,8 @@ def is_whole(document: dict[str, Any]) -> bool:
 def clear(document: dict[str, Any]) -> frozenset[str]:
     """Remove what the document will bring back; returns the API users kept."""
     Membership.objects.all().delete()
+    # Before the hosts: a hypervisor with guests cannot be removed.
+    VirtualMachine.objects.all().delete()
     m.Alias.objects.all().delete()
     m.Interface.objects.all().delete()
     m.Host.objects.all().delete()

@@ -95,11 +95,13 @@ def parts(document: dict[str, Any], skip_users: frozenset[str] = frozenset()
     hosts = items(document, "host")
     for host in hosts:
         required(host, "host")
-    # Imported here: the switch and firmware sections are built from this module's Line.
+    # Imported here: the vm, switch and firmware sections are built from this
+    # module's Line.
     from stacki.commands.firmware_dump import load_lines
     from stacki.commands.switch_dump import switch_lines
+    from stacki.commands.vm_dump import vm_lines
 
-    after = switch_lines(document)
+    after = vm_lines(document) + switch_lines(document)
     if document.get("firmware") is not None:
         after += load_lines(document["firmware"])
     after += api(document.get("api") or {}, frozenset(groups), skip_users)

@@ -8,6 +8,7 @@ hypervisor: a host whose appliance is `hypervisor` (or `vms`).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import uuid
@@ -28,6 +29,8 @@ from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk
 HYPERVISOR_APPLIANCES = ("hypervisor", "vms")
 DEFAULT_CPU, DEFAULT_MEMORY, DEFAULT_DISKS = "1", "3072", "100"
 IMAGE_FORMATS = ("qcow2", "raw")
+DISK_NAME = re.compile(r"^[a-z][a-z0-9]{1,15}$")
+IMAGE_NAME = re.compile(r"^[A-Za-z0-9_.+-]{1,240}\.qcow2$")
 CONFIG_DIR = "/etc/libvirt/qemu"
 # Stable per VM, so that report vm prints the same definition every time.
 UUID_SPACE = uuid.UUID("6c1a0e8e-5b0d-4d4b-9f0e-7a3c2d1b0f57")
@@ -98,21 +101,23 @@ def next_disk_name(names: list[str]) -> str:
     return f"sd{chr(ord(names[-1][-1]) + 1)}" if names else "sda"
 
 
-def add_disks(vm: VirtualMachine, disks: str, pool: str | None) -> None:
+def add_disks(vm: VirtualMachine, disks: str, pool: str | None, name: str | None = None,
+              image: str | None = None) -> None:
     """Disks from a comma list: a number is a new image of that many GB, /dev/...
-    a block device, anything else an existing qcow2 or raw image."""
+    a block device, anything else an existing qcow2 or raw image. `name` and
+    `image` (for one disk) set its device name and new image's file name."""
     existing = list(vm.disks.order_by("id"))
     names = [d.name for d in existing]
     images = [d.image for d in existing if d.type == "disk" and d.image]
     location = f"{pool.rstrip('/')}/{vm.host.name}" if pool else None
+    wanted = [d.strip() for d in disks.split(",") if d.strip()]
+    check_given(vm, wanted, names, images, name, image)
     new = []
-    for disk in (d.strip() for d in disks.split(",")):
-        if not disk:
-            continue
-        row = VirtualMachineDisk(vm=vm, name=next_disk_name(names), location=location)
+    for disk in wanted:
+        row = VirtualMachineDisk(vm=vm, name=name or next_disk_name(names), location=location)
         if disk.isdigit():
             row.type, row.size = "disk", int(disk)
-            row.image = f"{vm.host.name}_disk{len(images) + 1}.qcow2"
+            row.image = image or f"{vm.host.name}_disk{len(images) + 1}.qcow2"
             images.append(row.image)
         elif disk.startswith("/dev/"):
             row.type, row.mountpoint = "mountpoint", disk
@@ -128,6 +133,25 @@ def add_disks(vm: VirtualMachine, disks: str, pool: str | None) -> None:
     VirtualMachineDisk.objects.bulk_create(new)
 
 
+def check_given(vm: VirtualMachine, disks: list[str], names: list[str], images: list[str],
+                name: str | None, image: str | None) -> None:
+    """An explicit device name or image file name is for exactly one new disk."""
+    if (name or image) and len(disks) != 1:
+        raise errors.ParamError("disks", "must be a single disk with name or image")
+    if name is not None:
+        if not DISK_NAME.match(name):
+            raise errors.ParamError("name", "must be a disk device name (sdb, vdc, ...)")
+        if name in names:
+            raise errors.CommandError(f"Disk with name {name} already exists for {vm.host.name}")
+    if image is not None:
+        if not disks[0].isdigit():
+            raise errors.ParamError("image", "only names the image of a new disk")
+        if not IMAGE_NAME.match(image):
+            raise errors.ParamError("image", "must be a file name ending in .qcow2")
+        if image in images:
+            raise errors.ParamError("image", f"{image} is already a disk of {vm.host.name}")
+
+
 # --- commands -------------------------------------------------------------------------
 
 class AddVm(Command):
@@ -136,7 +160,8 @@ class AddVm(Command):
     The host must exist (`add host`). disks is a comma list: a number makes a
     new disk image of that many GB in storage_pool/HOST, a /dev/ path passes
     a block device of the hypervisor through, any other path is an existing
-    qcow2 or raw image. Defaults: 1 CPU, 3072 MB, one 100 GB disk.
+    qcow2 or raw image; disks= (empty) adds none. Defaults: 1 CPU, 3072 MB, one
+    100 GB disk.
     """
 
     path = "add vm"
@@ -163,7 +188,9 @@ class AddVm(Command):
         if host.id == on.id:
             raise errors.ParamError("hypervisor", "cannot be the virtual machine itself")
         vm = VirtualMachine.objects.create(host=host, hypervisor=on, memory=memory, cpu=cpu)
-        add_disks(vm, params.value("disks") or DEFAULT_DISKS, params.value("storage_pool"))
+        disks = params.get("disks")
+        # disks= given empty: a VM without disks (a dump of one loads so).
+        add_disks(vm, DEFAULT_DISKS if disks is None else disks, params.value("storage_pool"))
 
 
 class AddVmStorage(Command):
@@ -174,6 +201,9 @@ class AddVmStorage(Command):
     params = (
         Param("disks", optional=False, help="The disks, comma-separated."),
         Param("storage_pool", help="The directory on the hypervisor for disk images."),
+        Param("name", help="The device name of the one disk added (default: the next sdX)."),
+        Param("image", help="The file name of the one new disk image (default: "
+                            "HOST_diskN.qcow2)."),
     )
     examples = (Example("add vm storage virtual-backend-0-1 storage_pool=/export/pool/stacki "
                         "disks=200", "Adds a new 200 GB disk to virtual-backend-0-1."),)
@@ -181,7 +211,8 @@ class AddVmStorage(Command):
 
     def run(self, args: list[str], params: Params) -> None:
         vm = vms_of(self, [one_host(self, args).name])[0]
-        add_disks(vm, params.require("disks"), params.value("storage_pool"))
+        add_disks(vm, params.require("disks"), params.value("storage_pool"),
+                  params.value("name"), params.value("image"))
 
 
 class ListVm(Command):

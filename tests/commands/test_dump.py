@@ -35,7 +35,7 @@ def test_dump_keys_and_layout(stack):
     doc = json.loads(r.out)
     assert list(doc) == ["version", "access", "attr", "controller", "partition", "firewall",
                          "route", "network", "bootaction", "appliance", "environment", "os",
-                         "group", "host", "switch", "software", "api", "firmware"]
+                         "group", "host", "vm", "switch", "software", "api", "firmware"]
     assert r.out == json.dumps(doc, indent=8) + "\n"
     assert doc["version"] == "5.7.0"
     assert doc["access"][0] == {"command": "*", "group": "root"}

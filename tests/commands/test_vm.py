@@ -13,6 +13,7 @@ from tests.conftest import Result
 
 ADD_USAGE = "{host} {hypervisor=string} [cpu=string] [disks=string] [memory=string] " \
             "[storage_pool=string]"
+STORAGE_USAGE = "{host} {disks=string} [image=string] [name=string] [storage_pool=string]"
 POOL = "/export/pools/stacki"
 
 
@@ -78,7 +79,7 @@ def test_add_vm_with_defaults_and_all_parameters(stack, hosts):
      '"hypervisor" parameter has a non valid hypervisor appliance or host', ADD_USAGE),
     (("vm-backend-0-3", "hypervisor=fake-host-0-0", f"storage_pool={POOL}"),
      'cannot resolve host "fake-host-0-0"', None),
-    (("vm-backend-0-3", "hypervisor=hypervisor-0-1", "cpu=2", "memory=3072", "disks="),
+    (("vm-backend-0-3", "hypervisor=hypervisor-0-1", "cpu=2", "memory=3072", "disks=10"),
      '"storage_pool" parameter needed for defined disks or images', ADD_USAGE),
     (("vm-backend-0-3", "hypervisor=hypervisor-0-1", "cpu=a", f"storage_pool={POOL}"),
      '"cpu" parameter must be a number greater than 0', ADD_USAGE),
@@ -116,7 +117,7 @@ def test_add_vm_twice_and_storage(stack, hosts, tmp_path):
         error(stack("add", "vm", "storage", "vm-backend-0-3", f"disks={text}",
                     f"storage_pool={POOL}"),
               f'"disks" parameter Virtual Machine disk {text} not found or not a qcow2 or raw '
-              'image', "{host} {disks=string} [storage_pool=string]")
+              'image', STORAGE_USAGE)
     error(stack("add", "vm", "storage", "backend-0-0", "disks=10"),
           "One or more hosts are not a valid virtual machine")
     error(stack("list", "vm", "backend-0-0"), "One or more hosts are not a valid virtual machine")
