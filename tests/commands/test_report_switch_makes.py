@@ -142,10 +142,10 @@ def fabric(stack):
 
 
 def test_m7800_empty(stack, fabric):
-    assert stack("report", "switch") == Result(0, M7800_HEAD + "ib sm\n</stack:file>\n", "")
+    assert stack("report", "switch") == Result(0, M7800_HEAD + "</stack:file>\n", "")
     # A partition without members is not configured, as in Stacki.
     run(stack, "add", "switch", "partition", "ib-0-0", "name=aaa", "options=ipoib=true")
-    assert stack("report", "switch") == Result(0, M7800_HEAD + "ib sm\n</stack:file>\n", "")
+    assert stack("report", "switch") == Result(0, M7800_HEAD + "</stack:file>\n", "")
     assert stack("report", "switch", "nukeswitch=true") == Result(
         0, M7800_HEAD + "no ib partition 0x0aaa\n</stack:file>\n", "")
 
@@ -164,7 +164,6 @@ def test_m7800_partitions(stack, fabric):
     run(stack, "add", "switch", "partition", "member", "ib-0-0", "name=1",
         "guid=80:00:00:48:FE:80:00:00:00:00:00:00:00:02:C9:03:00:0E:01:00")
     assert stack("report", "switch", "ib-0-0") == Result(0, M7800_HEAD + (
-        "ib sm\n"
         "ib partition 0x0001 pkey 0x1 force\n"
         "no ib partition 0x0001 defmember\n"
         "ib partition 0x0001 member 00:02:c9:03:00:0e:01:00 type limited force\n"
@@ -202,7 +201,7 @@ def test_empty_x1052_and_models_in_one_report(stack, fabric):
     switch(stack, "switch-0-1", "X1052", 1, ip="192.168.0.251")
     switch(stack, "switch-0-2", "s3048", 2)
     r = stack("report", "switch")
-    assert r == Result(0, M7800_HEAD + "ib sm\n</stack:file>\n" + (
+    assert r == Result(0, M7800_HEAD + "</stack:file>\n" + (
         '<stack:file stack:name="/tftpboot/pxelinux/switch-0-1/new_config">\n'
         "!\n"
         "interface vlan 1\n"

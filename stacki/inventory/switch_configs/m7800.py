@@ -67,7 +67,9 @@ def config(snap: Snapshot, switch: m.Host, nuke: bool) -> Config:
     parts: dict[str, tuple[int, str, list[str]]] = {}
     for _, _, _, guid, name, membership, pkey, opts in snap.members.get(switch.id, ()):
         parts.setdefault(name, (pkey, opts, []))[2].append(member(name, guid or "", membership))
-    body = ["ib sm"]
+    # No `ib sm`: as in Stacki, which switch manages the fabric is `set switch sm`'s
+    # choice, made on the switch itself, not the inventory's.
+    body = []
     for name, (pkey, opts, members) in parts.items():
         body += partition(name, pkey, options(opts)) + members
     return PATH.format(switch=switch.name), body
