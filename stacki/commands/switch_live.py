@@ -1,0 +1,179 @@
+"""Commands that read a live switch over SSH: list switch status|mac|config,
+and list switch support (the models they know).
+
+The switch is reached at its first interface with an IP, port 22 or its
+`switch_ssh_port` attribute, as its `switch_username` (default admin) with
+its `switch_password`; its `component.model` says how to talk to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from stacki import errors
+from stacki.commands.report_common import warn
+from stacki.commands.switch import SWITCHES, select_switches
+from stacki.framework.command import Command, Example, Param, Params
+from stacki.framework.output import Table, Text
+from stacki.inventory import models as m
+from stacki.inventory import switch_live as live
+from stacki.inventory import switches as sw
+from stacki.inventory.switch_console import SwitchError
+from stacki.inventory.switch_makes import MAKES
+
+
+def supporting(cmd: Command, switches: list[m.Host], *features: str) -> list[live.LiveSwitch]:
+    """The switches whose model can do one of `features` (methods of its make), each
+    already checked for an address and a port; the others are skipped with a
+    warning, as Stacki ran no implementation for them."""
+    chosen = []
+    for s in live.live_switches(switches):
+        if s.model is None:
+            warn(cmd.ctx, f"switch {s.name} has no supported model (component.model): "
+                          f"{cmd.path} skips it")
+        elif not any(hasattr(MAKES[s.model], f) for f in features):
+            warn(cmd.ctx, f"switch {s.name} is a {s.model}, which {cmd.path} does not support: "
+                          "skipped")
+        else:
+            s.target()
+            chosen.append(s)
+    return chosen
+
+
+@contextmanager
+def session(s: live.LiveSwitch) -> Iterator[Any]:
+    """A logged-in session with the switch; its failures are user errors."""
+    try:
+        with MAKES[str(s.model)].session(s.target()) as switch:
+            yield switch
+    except SwitchError as exc:
+        raise errors.CommandError(str(exc)) from None
+
+
+def ask(s: live.LiveSwitch, feature: str, *args: Any) -> Any:
+    with session(s) as switch:
+        return getattr(switch, feature)(*args)
+
+
+def mapped_ports(switches: list[live.LiveSwitch]) -> dict[tuple[int, int], list[tuple]]:
+    """(mac, vlan, host, interface) of the host interfaces recorded on each
+    (switch, port)."""
+    found: dict[tuple[int, int], list[tuple]] = {}
+    for r in sw.port_rows([s.host.id for s in switches]) if switches else ():
+        found.setdefault((r[0], r[1]), []).append((r[4], r[6], r[3], r[5]))
+    return found
+
+
+class ListSwitchStatus(Command):
+    """List the ports of switches as the switches report them (speed and
+    state), with the MAC, VLAN, host and interface recorded on each port."""
+
+    path = "list switch status"
+    args = (SWITCHES,)
+    examples = (Example("list switch status switch-0-0", "Lists the status of switch-0-0's ports."),
+                Example("list switch status", "Lists the status of every switch's ports."))
+    related = ("list switch mac", "list switch host")
+    admin_only_on_api = True
+
+    def run(self, args: list[str], params: Params) -> Table:
+        chosen = supporting(self, select_switches(args), "status")
+        mapped = mapped_ports(chosen)
+        rows = []
+        for s in chosen:
+            for port in ask(s, "status"):
+                for mac, vlan, host, device in mapped.get((s.host.id, port.port), [(None,) * 4]):
+                    rows.append((s.name, port.port, port.speed, port.state, mac, vlan, host,
+                                 device))
+        return Table(["switch", "port", "speed", "state", "mac", "vlan", "host", "interface"],
+                     rows)
+
+
+class ListSwitchMac(Command):
+    """List the MAC address table of switches: the port each MAC was learned
+    on, with the host interface that has that MAC.
+
+    A host shows up only after it has sent traffic through the switch:
+    `pinghosts=true` pings the hosts on the switch's networks first.
+    """
+
+    path = "list switch mac"
+    args = (SWITCHES,)
+    params = (Param("pinghosts", "boolean",
+                    help="Ping the hosts on the switch's networks first, so the switch "
+                         "learns their MACs. Default: no."),)
+    examples = (Example("list switch mac switch-0-0", "Lists the MAC table of switch-0-0."),
+                Example("list switch mac pinghosts=true",
+                        "Pings the hosts, then lists the MAC tables of every switch."))
+    related = ("create host switch mapping", "list switch status")
+    admin_only_on_api = True
+
+    def run(self, args: list[str], params: Params) -> Table:
+        pinghosts = params.flag("pinghosts")
+        chosen = supporting(self, select_switches(args), "macs")
+        tables = {}
+        for s in chosen:
+            if pinghosts:
+                pinged(self, s)
+            tables[s.name] = ask(s, "macs")
+        known = live.interfaces_by_mac(e.mac for t in tables.values() for e in t)
+        rows = []
+        for name, table in tables.items():
+            for e in table:
+                _, host, _, device = known.get(e.mac, (None, None, None, None))
+                rows.append((name, e.port, e.mac, host, device, e.vlan))
+        return Table(["switch", "port", "mac", "host", "interface", "vlan"], rows)
+
+
+def pinged(cmd: Command, s: live.LiveSwitch) -> None:
+    if not live.ping(live.network_addresses(s.host)):
+        warn(cmd.ctx, "ping is not installed: the hosts were not pinged")
+
+
+class ListSwitchConfig(Command):
+    """List the running configuration of switches: each port's VLAN and mode
+    with the host interface recorded on it, or with `raw=true` the
+    configuration as the switch prints it."""
+
+    path = "list switch config"
+    args = (SWITCHES,)
+    params = (Param("raw", "boolean",
+                    help="Print the configuration as the switch has it instead of the "
+                         "table. Default: no."),)
+    examples = (Example("list switch config switch-0-0",
+                        "Lists the ports of switch-0-0's running configuration."),
+                Example("list switch config switch-0-0 raw=true",
+                        "Prints switch-0-0's running configuration."))
+    related = ("report switch", "sync switch")
+    admin_only_on_api = True
+
+    def run(self, args: list[str], params: Params) -> Table | Text:
+        raw = params.flag("raw")
+        switches = select_switches(args)
+        if raw:
+            chosen = supporting(self, switches, "running_config")
+            return Text("".join(line + "\n" for s in chosen
+                                for line in ask(s, "running_config")))
+        chosen = supporting(self, switches, "port_config")
+        mapped = mapped_ports(chosen)
+        rows = []
+        for s in chosen:
+            for p in ask(s, "port_config"):
+                # Stacki shows the first host interface recorded on the port.
+                _, _, host, device = mapped.get((s.host.id, p.port), [(None,) * 4])[0]
+                rows.append((s.name, p.port, p.vlan, p.type, host, device))
+        return Table(["switch", "port", "vlan", "type", "host", "interface"], rows)
+
+
+class ListSwitchSupport(Command):
+    """List the switch makes and models these commands can talk to (the
+    `component.make` and `component.model` attributes of a switch)."""
+
+    path = "list switch support"
+    examples = (Example("list switch support", "Lists the supported switches."),)
+    related = ("list switch",)
+
+    def run(self, args: list[str], params: Params) -> Table:
+        rows = sorted((cls.make, cls.model) for cls in MAKES.values())
+        return Table(["make", "model"], rows)
