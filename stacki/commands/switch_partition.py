@@ -3,8 +3,7 @@ add|list|remove switch partition, add|list|remove switch partition member,
 set switch partition membership|options.
 
 Only switches whose `switch_type` attribute is `infiniband` have partitions.
-Pushing them to a switch (Stacki's `sync switch`, `enforce_sm=`) needs the
-switch itself and is not done here.
+`sync switch` (commands/switch_sync.py) pushes them to the switch.
 """
 
 from __future__ import annotations
