@@ -350,3 +350,36 @@ def test_not_a_switch(stack, x1052):
         result = stack(*words, "backend-0-0")
         assert result.rc == 255 and result.out == "", words
         assert result.err.startswith('error - "backend-0-0" argument is not a valid switch\n')
+
+
+def test_partitions_and_subnet_managers_on_the_switch(stack, m7800):
+    run(stack, "add", "host", "switch-0-0", "appliance=switch")
+    run(stack, "add", "host", "backend-0-0")
+    run(stack, "add", "host", "interface", "backend-0-0", "interface=ib0",
+        "mac=80:00:00:48:fe:80:00:00:00:00:00:00:00:00:00:00:00:00:00:09")
+    run(stack, "add", "switch", "partition", "ib-0-0", "name=aaa")
+    assert stack("list", "switch", "expanded=true") == Result(0, (
+        "SWITCH     RACK RANK APPLIANCE MAKE MODEL IB SUBNET MANAGER\n"
+        "ib-0-0     0    0    switch    ---- m7800 True\n"
+        "switch-0-0 0    0    switch    ---- ----- -----------------\n"), "")
+    assert stack("list", "switch", "partition", "ib-0-0", "expanded=true") == Result(0, (
+        "SWITCH PARTITION PARTITION KEY OPTIONS\n"
+        "ib-0-0 Default   0x7fff        ipoib=True,defmember=full\n"
+        "ib-0-0 0x0bbb    0x0bbb        ipoib=False\n"), "")
+    assert stack("list", "switch", "partition", "member", "ib-0-0", "source=switch",
+                 "expanded=true") == Result(0, (
+        "SWITCH HOST        DEVICE GUID                    PARTITION MEMBERSHIP PARTITION KEY "
+        "OPTIONS\n"
+        "ib-0-0 backend-0-0 ib0    00:00:00:00:00:00:00:09 0x0bbb    full       0x0bbb        "
+        "ipoib=False\n"), "")
+    # The database's view is unchanged by what the switch has.
+    assert stack("list", "switch", "partition", "ib-0-0", "enforce_sm=true") == Result(0, (
+        "SWITCH PARTITION PARTITION KEY OPTIONS\n"
+        "ib-0-0 0x0aaa    0x0aaa        -------\n"), "")
+    m7800.sm = False
+    assert stack("list", "switch", "partition", "member", "ib-0-0", "enforce_sm=true") == \
+        Result(255, "", "error - The following switches are either non-infiniband or are not "
+                        "subnet managers: ib-0-0\n")
+    bad = stack("list", "switch", "partition", "member", "ib-0-0", "source=both")
+    assert bad.rc == 255 and bad.err.startswith(
+        'error - "source" parameter must be either "database" or "switch"\n')

@@ -29,7 +29,7 @@ def supporting(cmd: Command, switches: list[m.Host], *features: str) -> list[liv
     already checked for an address and a port; the others are skipped with a
     warning, as Stacki ran no implementation for them."""
     chosen = []
-    for s in live.live_switches(switches):
+    for s in live.live_switches(switches, cmd.ctx.admin):
         if s.model is None:
             warn(cmd.ctx, f"switch {s.name} has no supported model (component.model): "
                           f"{cmd.path} skips it")
@@ -177,3 +177,64 @@ class ListSwitchSupport(Command):
     def run(self, args: list[str], params: Params) -> Table:
         rows = sorted((cls.make, cls.model) for cls in MAKES.values())
         return Table(["make", "model"], rows)
+
+
+# --- InfiniBand partitions and subnet managers, as the switches have them ----
+
+M7800 = "m7800"
+
+
+def subnet_managers(cmd: Command, switches: list[m.Host]) -> dict[int, bool | None]:
+    """Whether each m7800 runs the subnet manager (None for other switches)."""
+    found: dict[int, bool | None] = {s.id: None for s in switches}
+    for s in live.live_switches(switches, cmd.ctx.admin):
+        if s.model == M7800:
+            found[s.host.id] = ask(s, "subnet_manager")
+    return found
+
+
+def enforce_subnet_manager(cmd: Command, switches: list[m.Host]) -> None:
+    """Stacki's enforce_sm=: every switch must be an m7800 running the subnet manager."""
+    managers = subnet_managers(cmd, switches)
+    bad = [s.name for s in switches if not managers[s.id]]
+    if bad:
+        raise errors.CommandError("The following switches are either non-infiniband or are "
+                                  f"not subnet managers: {', '.join(bad)}")
+
+
+def live_partitions(cmd: Command, switches: list[m.Host]) -> list[tuple[m.Host, str, Any]]:
+    """(switch, partition name, Partition) as each m7800 has them."""
+    rows = []
+    for s in supporting(cmd, switches, "partitions"):
+        rows += [(s.host, name, part) for name, part in ask(s, "partitions").items()]
+    return rows
+
+
+def options_text(part: Any, sep: str) -> str:
+    """A live partition's options in Stacki's words (ipoib=True, defmember=full)."""
+    words = [f"ipoib={bool(part.ipoib)}"]
+    if part.defmember:
+        words.append(f"defmember={part.defmember}")
+    return sep.join(words)
+
+
+def partition_rows(cmd: Command, switches: list[m.Host], name: str | None) -> list[tuple]:
+    """list switch partition expanded=true: the partitions on the switches."""
+    return [(s.name, pname, f"0x{part.pkey:04x}", options_text(part, ","))
+            for s, pname, part in live_partitions(cmd, switches) if name in (None, pname)]
+
+
+def member_rows(cmd: Command, switches: list[m.Host], name: str | None,
+                expanded: bool) -> list[tuple]:
+    """list switch partition member source=switch: the members on the switches,
+    with the host interface whose MAC ends with each GUID."""
+    found = [(s, pname, part, guid, membership)
+             for s, pname, part in live_partitions(cmd, switches) if name in (None, pname)
+             for guid, membership in part.members.items()]
+    owners = live.interfaces_by_guid({row[3] for row in found})
+    rows = []
+    for s, pname, part, guid, membership in found:
+        host, device = owners.get(guid, (None, None))
+        extra = (f"0x{part.pkey:04x}", options_text(part, " ")) if expanded else ()
+        rows.append((s.name, host, device, guid, pname, membership, *extra))
+    return rows

@@ -97,7 +97,7 @@ class SetSwitchSm(Command):
             raise errors.ArgUnique("switch")
         disable = params.flag("disable")
         chosen = select_switches(args)[0]
-        ib = [s for s in live.live_switches(select_switches([])) if s.model == M7800]
+        ib = [s for s in live.live_switches(select_switches([]), self.ctx.admin) if s.model == M7800]
         mine = next((s for s in ib if s.host.id == chosen.id), None)
         if mine is None:
             raise errors.CommandError(

@@ -51,10 +51,11 @@ class LiveSwitch(NamedTuple):
                       self.attr(PASSWORD) or "")
 
 
-def live_switches(switches: list[m.Host]) -> list[LiveSwitch]:
-    """The switches with their model, address and attributes (shadow ones
-    too: the password is one)."""
-    attrs = resolve(switches, shadow=True, const=False, pattern="*")
+def live_switches(switches: list[m.Host], shadow: bool = True) -> list[LiveSwitch]:
+    """The switches with their model, address and attributes (the shadow ones
+    too when `shadow`: the password is one; a caller who may not read it
+    logs in without it)."""
+    attrs = resolve(switches, shadow=shadow, const=False, pattern="*")
     addresses: dict[int, str] = {}
     rows = (m.Interface.objects.filter(host__in=switches, ip__isnull=False).exclude(ip="")
             .order_by("device", "id").values_list("host_id", "ip"))
@@ -133,3 +134,20 @@ def wanted_partitions(switch: m.Host) -> dict[str, Partition]:
         wanted[name] = Partition(pkey, opts.get("ipoib") == "True", opts.get("defmember"),
                                  members[pid])
     return wanted
+
+
+def interfaces_by_guid(guids: set[str]) -> dict[str, tuple[str, str | None]]:
+    """(host name, device) of the interface whose MAC ends with each GUID, one query."""
+    from django.db.models import Q
+
+    wanted = {g.lower() for g in guids if g.lower() != "all"}
+    if not wanted:
+        return {}
+    query = Q()
+    for g in wanted:
+        query |= Q(mac__iendswith=g)
+    found: dict[str, tuple[str, str | None]] = {}
+    for mac, host, device in (m.Interface.objects.filter(query).order_by("id")
+                              .values_list("mac", "host__name", "device")):
+        found.setdefault(guid(mac), (host, device))
+    return found
