@@ -187,6 +187,11 @@ class FakeSwitch:
 
     def __exit__(self, *exc: Any) -> None:
         assert self.sock is not None
+        try:
+            # Wakes the thread blocked in accept(); close() alone does not.
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.sock.close()
         for t in self.transports:
             t.close()

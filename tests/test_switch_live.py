@@ -36,6 +36,8 @@ def cluster(stack) -> None:
     """Two backends on the loopback network: backend-0-0's eth0 and ipmi are
     learned on port 1, backend-0-1's eth0 on port 2 (see switchfake)."""
     loop_network(stack)
+    if stack("list", "host", "backend-0-0").rc == 0:
+        return
     for n in (0, 1):
         run(stack, "add", "host", f"backend-0-{n}")
         run(stack, "add", "host", "interface", f"backend-0-{n}", "interface=eth0",
@@ -63,9 +65,9 @@ def m7800(stack):
 
 @pytest.fixture
 def e1050(stack):
-    with FakeSwitch("e1050") as fake:
+    with FakeSwitch("e1050", address="127.0.0.5") as fake:
         cluster(stack)
-        add_switch(stack, "cumulus-0-0", "e1050", fake.port)
+        add_switch(stack, "cumulus-0-0", "e1050", fake.port, ip="127.0.0.5")
         yield fake
 
 
@@ -383,3 +385,18 @@ def test_partitions_and_subnet_managers_on_the_switch(stack, m7800):
     bad = stack("list", "switch", "partition", "member", "ib-0-0", "source=both")
     assert bad.rc == 255 and bad.err.startswith(
         'error - "source" parameter must be either "database" or "switch"\n')
+
+
+def test_list_host_switch_status(stack, x1052, e1050):
+    run(stack, "add", "switch", "host", "switch-0-0", "host=backend-0-0", "port=1")
+    run(stack, "add", "switch", "host", "switch-0-0", "host=backend-0-0", "interface=ipmi",
+        "port=3")
+    run(stack, "add", "switch", "host", "cumulus-0-0", "host=backend-0-1", "port=2")
+    assert stack("list", "host", "switch", "status") == Result(0, (
+        "HOST        MAC               INTERFACE VLAN SWITCH      PORT SPEED STATE\n"
+        "backend-0-0 00:11:22:33:44:01 eth0      ---- switch-0-0  1    1000  Up\n"
+        "backend-0-0 00:11:22:33:66:01 ipmi      3    switch-0-0  3    --    Down\n"
+        "backend-0-1 00:11:22:33:44:02 eth0      ---- cumulus-0-0 2    10G   UP\n"), "")
+    x1052.received.clear()
+    assert stack("list", "host", "switch", "status", "backend-0-1").out.count("\n") == 2
+    assert x1052.received == []  # only the switches the hosts are on are asked

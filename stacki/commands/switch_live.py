@@ -15,7 +15,7 @@ from typing import Any
 from stacki import errors
 from stacki.commands.report_common import warn
 from stacki.commands.switch import SWITCHES, select_switches
-from stacki.framework.command import Command, Example, Param, Params
+from stacki.framework.command import ANY_HOSTS, Command, Example, Param, Params
 from stacki.framework.output import Table, Text
 from stacki.inventory import models as m
 from stacki.inventory import switch_live as live
@@ -88,6 +88,37 @@ class ListSwitchStatus(Command):
                                  device))
         return Table(["switch", "port", "speed", "state", "mac", "vlan", "host", "interface"],
                      rows)
+
+
+class ListHostSwitchStatus(Command):
+    """List the state of the switch ports hosts are recorded on: for each host
+    interface on a port, the port's speed and state as the switch reports them."""
+
+    path = "list host switch status"
+    args = (ANY_HOSTS,)
+    examples = (Example("list host switch status backend-0-0",
+                        "Lists the state of the switch ports backend-0-0 is on."),
+                Example("list host switch status", "The same for every host."))
+    related = ("list switch status", "list host switch")
+    admin_only_on_api = True
+
+    def run(self, args: list[str], params: Params) -> Table:
+        hosts = self.hosts(args)
+        rows = sw.port_rows(host_ids=[h.id for h in hosts] if args else None)
+        switches = [s for s in select_switches([]) if s.id in {r[0] for r in rows}]
+        states = {}
+        for s in supporting(self, switches, "status"):
+            states.update({(s.host.id, p.port): (s.name, p) for p in ask(s, "status")})
+        by_host: dict[int, list[tuple]] = {}
+        for r in rows:
+            if (r[0], r[1]) in states:
+                by_host.setdefault(r[2], []).append(r)
+        out = []
+        for h in hosts:
+            for r in by_host.get(h.id, ()):
+                name, port = states[(r[0], r[1])]
+                out.append((h.name, r[4], r[5], r[6], name, port.port, port.speed, port.state))
+        return Table(["host", "mac", "interface", "vlan", "switch", "port", "speed", "state"], out)
 
 
 class ListSwitchMac(Command):

@@ -18,13 +18,15 @@ M7800 = "m7800"
 
 def report_body(cmd: Command, switch: str) -> list[str]:
     """The lines of the configuration file `report switch` makes for the
-    switch (none when it makes none for its model)."""
+    switch (none when it makes none for its model). The switch argument is a
+    pattern: of several files, the one whose path names the switch."""
     table = cmd.call(["report", "switch", switch], quiet=True)
     lines = [row[-1] for row in table.rows]
     opened = [n for n, line in enumerate(lines) if isinstance(line, Tag) and line != CLOSE]
-    if not opened:
+    mine = [n for n in opened if f"/{switch}/" in lines[n]] or opened[:1]
+    if not mine:
         return []
-    start = opened[0] + 1
+    start = mine[0] + 1
     return lines[start:lines.index(CLOSE, start)]
 
 
