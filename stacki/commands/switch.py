@@ -80,12 +80,28 @@ class ListSwitch(Command):
 
     path = "list switch"
     args = (SWITCHES,)
+    params = (Param("expanded", "boolean",
+                    help="Add whether each m7800 runs the InfiniBand subnet manager (asks "
+                         "the switch over SSH). Default: no."),)
     examples = (Example("list switch", "Lists every switch."),
-                Example("list switch switch-0-0", "Lists switch-0-0."))
+                Example("list switch switch-0-0", "Lists switch-0-0."),
+                Example("list switch expanded=true",
+                        "Lists every switch, and which InfiniBand switches are subnet managers."))
     related = ("list switch host", "add switch host")
 
     def run(self, args: list[str], params: Params) -> Table:
         switches = select_switches(args)
+        if params.flag("expanded"):
+            from stacki.commands.switch_live import subnet_managers
+
+            managers = subnet_managers(self, switches)
+            table = self.listed(switches)
+            table.header = [*(table.header or ()), "ib subnet manager"]
+            table.rows = [(*row, managers[s.id]) for s, row in zip(switches, table.rows)]
+            return table
+        return self.listed(switches)
+
+    def listed(self, switches: list[m.Host]) -> Table:
         attrs = resolve(switches, shadow=False, const=False, pattern="component.*")
         rows = []
         for s in switches:

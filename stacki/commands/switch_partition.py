@@ -3,8 +3,7 @@ add|list|remove switch partition, add|list|remove switch partition member,
 set switch partition membership|options.
 
 Only switches whose `switch_type` attribute is `infiniband` have partitions.
-Pushing them to a switch (Stacki's `sync switch`, `enforce_sm=`) needs the
-switch itself and is not done here.
+`sync switch` (commands/switch_sync.py) pushes them to the switch.
 """
 
 from __future__ import annotations
@@ -137,19 +136,47 @@ class AddSwitchPartition(SetSwitchPartitionOptions):
     adding = True
 
 
+ENFORCE_SM = Param("enforce_sm", "boolean",
+                   help="Fail unless every switch is an m7800 running the subnet manager "
+                        "(asks the switches). Default: no.")
+
+
+def live_checks(cmd: Command, args: list[str], params: Params) -> tuple[str | None, list[m.Host]]:
+    """The partition name= names and the InfiniBand switches, each a subnet
+    manager when enforce_sm=true."""
+    name = params.value("name")
+    name = checked_name(name)[0] if name is not None else None
+    switches = infiniband(args)
+    if params.flag("enforce_sm"):
+        from stacki.commands.switch_live import enforce_subnet_manager
+
+        enforce_subnet_manager(cmd, switches)
+    return name, switches
+
+
 class ListSwitchPartition(Command):
-    """List the InfiniBand partitions of switches: name, pkey and options."""
+    """List the InfiniBand partitions of switches: name, pkey and options.
+    With `expanded=true`, the partitions the switches themselves have
+    (over SSH)."""
 
     path = "list switch partition"
     args = (SOME_SWITCHES,)
-    params = (Param("name", help="Only this partition."),)
-    examples = (Example("list switch partition ib-0-0", "Lists the partitions of ib-0-0."),)
+    params = (Param("name", help="Only this partition."), ENFORCE_SM,
+              Param("expanded", "boolean",
+                    help="List the partitions on the switches instead of the database's. "
+                         "Default: no."))
+    examples = (Example("list switch partition ib-0-0", "Lists the partitions of ib-0-0."),
+                Example("list switch partition ib-0-0 expanded=true",
+                        "Lists the partitions ib-0-0 itself has."))
     related = ("add switch partition", "list switch partition member")
 
     def run(self, args: list[str], params: Params) -> Table:
-        name = params.value("name")
-        name = checked_name(name)[0] if name is not None else None
-        switches = infiniband(args)
+        name, switches = live_checks(self, args, params)
+        header = ["switch", "partition", "partition key", "options"]
+        if params.flag("expanded"):
+            from stacki.commands.switch_live import partition_rows
+
+            return Table(header, partition_rows(self, switches, name))
         parts = m.IBPartition.objects.filter(switch__in=switches).order_by("id")
         if name is not None:
             parts = parts.filter(name=name)
@@ -158,7 +185,7 @@ class ListSwitchPartition(Command):
             by_switch.setdefault(row[0], []).append(row)
         rows = [(s.name, p[1], f"0x{p[2]:04x}", p[3])
                 for s in switches for p in by_switch.get(s.id, ())]
-        return Table(["switch", "partition", "partition key", "options"], rows)
+        return Table(header, rows)
 
 
 class RemoveSwitchPartition(Command):
@@ -229,27 +256,37 @@ class AddSwitchPartitionMember(SetSwitchPartitionMembership):
 
 
 class ListSwitchPartitionMember(Command):
-    """List the members of the InfiniBand partitions of switches."""
+    """List the members of the InfiniBand partitions of switches, from the
+    database or (`source=switch`, over SSH) from the switches themselves."""
 
     path = "list switch partition member"
     args = (SOME_SWITCHES,)
     params = (Param("name", help="Only the members of this partition."),
-              Param("expanded", "boolean", help="Add the partition key and options."))
+              Param("expanded", "boolean", help="Add the partition key and options."),
+              Param("source", help="database (default) or switch: where to read the "
+                                   "members from."), ENFORCE_SM)
     examples = (Example("list switch partition member ib-0-0 name=aaa",
-                        "Lists the members of partition 0x0aaa on ib-0-0."),)
+                        "Lists the members of partition 0x0aaa on ib-0-0."),
+                Example("list switch partition member ib-0-0 source=switch",
+                        "Lists the members ib-0-0 itself has."))
     related = ("add switch partition member", "list switch partition")
 
     def run(self, args: list[str], params: Params) -> Table:
-        name = params.value("name")
-        name = checked_name(name)[0] if name is not None else None
+        source = (params.value("source") or "database").lower()
+        if source not in ("database", "switch"):
+            raise errors.ParamValue("source", 'either "database" or "switch"')
         expanded = params.flag("expanded")
-        switches = infiniband(args)
-        by_switch: dict[int, list[tuple]] = {}
-        for row in sw.member_rows([s.id for s in switches], name):
-            by_switch.setdefault(row[0], []).append(row)
+        name, switches = live_checks(self, args, params)
         header = ["switch", "host", "device", "guid", "partition", "membership"]
         if expanded:
             header += ["partition key", "options"]
+        if source == "switch":
+            from stacki.commands.switch_live import member_rows
+
+            return Table(header, member_rows(self, switches, name, expanded))
+        by_switch: dict[int, list[tuple]] = {}
+        for row in sw.member_rows([s.id for s in switches], name):
+            by_switch.setdefault(row[0], []).append(row)
         rows = []
         for s in switches:
             for r in by_switch.get(s.id, ()):

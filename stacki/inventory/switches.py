@@ -59,6 +59,17 @@ def add_port(switch_id: int, interface_id: int, port: int) -> bool:
     return created
 
 
+def add_ports(switch_id: int, pairs: Iterable[tuple[int, int]]) -> int:
+    """Record each (interface, port) on the switch that is not recorded yet, in
+    two queries; the number added."""
+    have = set(m.SwitchPort.objects.filter(switch_id=switch_id)
+               .values_list("interface_id", "port"))
+    new = [m.SwitchPort(switch_id=switch_id, interface_id=iface, port=port)
+           for iface, port in dict.fromkeys(pairs) if (iface, port) not in have]
+    m.SwitchPort.objects.bulk_create(new)
+    return len(new)
+
+
 def move_interface(switch_id: int, port: int, host_id: int, interface_id: int) -> None:
     """The host's rows on the port now name `interface_id` (one row left)."""
     rows = m.SwitchPort.objects.filter(switch_id=switch_id, port=port,

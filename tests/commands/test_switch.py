@@ -79,7 +79,7 @@ def test_list_switch(stack, wired):
         "\n", "") == ('[{"switch":"switch-0-1","rack":"0","rank":"1","appliance":"switch",'
                       '"make":"fake","model":"unrl"}]')
     error(stack("list", "switch", "backend-0-0"), '"backend-0-0" argument is not a valid switch',
-          "[switch ...]")
+          "[switch ...] [expanded=boolean]")
 
 
 @pytest.mark.parametrize("words, text, usage", [

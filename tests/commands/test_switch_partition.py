@@ -91,7 +91,7 @@ def test_partitions_need_infiniband_switches(stack, fabric):
     error(stack("add", "switch", "partition", "name=Default"), '"switch" argument is required',
           "{switch ...} {name=string} [options=string]")
     error(stack("list", "switch", "partition"), '"switch" argument is required',
-          "{switch ...} [name=string]")
+          "{switch ...} [enforce_sm=boolean] [expanded=boolean] [name=string]")
     error(stack("add", "switch", "partition", "backend-0-0", "name=Default"),
           '"backend-0-0" argument is not a valid switch',
           "{switch ...} {name=string} [options=string]")
@@ -216,7 +216,8 @@ def test_list_and_remove_members(stack, fabric):
     assert members(stack, "name=bbb") == []
     error(stack("list", "switch", "partition", "member", "switch-0-0", "name=badname"),
           '"name" parameter must be a hex value between 0x0001 and 0x7ffe, or "default"',
-          "{switch ...} [expanded=boolean] [name=string]")
+          "{switch ...} [enforce_sm=boolean] [expanded=boolean] [name=string] "
+          "[source=string]")
     error(stack("remove", "switch", "partition", "member", "switch-0-0", "name=bbb"),
           "0x0bbb is not a partition on switch-0-0")
     run(stack, "remove", "switch", "partition", "member", "switch-0-0", "name=aaa",
