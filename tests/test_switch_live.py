@@ -191,6 +191,19 @@ def test_e1050(stack, e1050):
                               "net show configuration"]
 
 
+def test_sync_e1050_pushes_its_report(stack, e1050):
+    # The frontend on port 1 of the switch, on its network (which has a gateway).
+    run(stack, "set", "network", "gateway", "loop", "gateway=127.0.0.1")
+    run(stack, "add", "host", "interface", "frontend-0-0", "interface=eth9", "network=loop",
+        "ip=127.0.0.9", "mac=00:11:22:33:44:09")
+    run(stack, "add", "switch", "host", "cumulus-0-0", "host=frontend-0-0", "interface=eth9",
+        "port=1")
+    report = stack("report", "switch", "cumulus-0-0").out.splitlines()[1:-1]
+    assert stack("sync", "switch", "cumulus-0-0") == Result(0, "", "")
+    assert e1050.received == [f"net {line}" for line in report] + ["net commit"]
+    assert e1050.received[0] == "net del all"
+
+
 def test_e1050_push():
     """What `sync switch` sends an e1050: each line as a net command, then a commit;
     a refused line aborts."""
