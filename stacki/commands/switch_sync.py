@@ -94,7 +94,12 @@ class SetSwitchSm(Command):
     related = ("sync switch", "list switch partition")
     admin_only_on_api = True
 
+    # Everything happens on the switches, before the transaction: nothing is
+    # stored, and no other writer waits on SQLite's write lock meanwhile.
     def run(self, args: list[str], params: Params) -> None:
+        pass
+
+    def prepare(self, args: list[str], params: Params) -> None:
         if len(args) != 1:
             raise errors.ArgUnique("switch")
         disable = params.flag("disable")
@@ -136,7 +141,9 @@ class CreateHostSwitchMapping(Command):
     related = ("list switch mac", "list switch host")
     admin_only_on_api = True
 
-    def run(self, args: list[str], params: Params) -> None:
+    def prepare(self, args: list[str], params: Params) -> tuple[set[int], dict[int, list]]:
+        # The switches are asked before the transaction: a slow one must not
+        # keep every other writer waiting on SQLite's write lock.
         name = params.value("switch")
         hosts = {h.id for h in self.hosts(args)}
         chosen = supporting(self, select_switches([name] if name else []), "macs")
@@ -145,6 +152,10 @@ class CreateHostSwitchMapping(Command):
             pinged(self, s)
             with session(s) as switch:
                 tables[s.host.id] = switch.macs()
+        return hosts, tables
+
+    def run(self, args: list[str], params: Params) -> None:
+        hosts, tables = self.prepared
         known = live.interfaces_by_mac(e.mac for t in tables.values() for e in t)
         for switch_id, table in tables.items():
             pairs: dict[int, int] = {}
