@@ -311,6 +311,26 @@ def test_wrong_password(stack, x1052, m7800):
         "check its switch_username and switch_password attributes\n"))
 
 
+def test_host_key_is_remembered_and_a_changed_one_refused(stack, x1052):
+    # Trust on first use: the first key is recorded, a different one later is refused.
+    import paramiko
+
+    from tests.switchfake import host_key
+
+    entry = f"[127.0.0.1]:{x1052.port}"
+    assert stack("list", "switch", "status").rc == 0
+    known = paramiko.HostKeys(str(switch_console.known_hosts()))
+    assert known.lookup(entry)["ssh-rsa"] == host_key()
+    known.add(entry, "ssh-rsa", paramiko.RSAKey.generate(1024))
+    known.save(str(switch_console.known_hosts()))
+    x1052.received.clear()
+    assert stack("list", "switch", "status") == Result(255, "", (
+        f'error - switch "switch-0-0" at 127.0.0.1 port {x1052.port} presented a host key other '
+        f"than the one recorded in {switch_console.known_hosts()}: if the switch was replaced, "
+        "remove its line there\n"))
+    assert x1052.received == []  # nothing, not even the password's login, was sent
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

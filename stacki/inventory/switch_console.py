@@ -12,7 +12,10 @@ import socket
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NamedTuple
+
+from stacki.home import stacki_home
 
 # Seconds to reach the switch and finish the SSH handshake and login.
 CONNECT_TIMEOUT = 10.0
@@ -51,13 +54,22 @@ def _paramiko() -> Any:
     return paramiko
 
 
-class _AcceptAnyKey:
-    """Switches are reached by their inventory address and have no known host
-    key on the frontend (Stacki connected with StrictHostKeyChecking=no); the
-    key is not stored either."""
+def known_hosts() -> Path:
+    return stacki_home() / "switch_known_hosts"
+
+
+class _RememberKey:
+    """Trust on first use: a switch's first host key is recorded in
+    known_hosts(), and a later different one is refused (Stacki checked none,
+    which let anyone on the path collect the switch password). A user who may
+    not write the file still connects; the key is then not remembered."""
 
     def missing_host_key(self, client: Any, hostname: str, key: Any) -> None:
-        return None
+        client.get_host_keys().add(hostname, key.get_name(), key)
+        try:
+            client.save_host_keys(str(known_hosts()))
+        except OSError:
+            pass
 
 
 def where(target: Target) -> str:
@@ -69,7 +81,13 @@ def connected(target: Target) -> Iterator[Any]:
     """An authenticated paramiko SSHClient, closed on the way out."""
     paramiko = _paramiko()
     client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(_AcceptAnyKey())
+    try:
+        # Only an existing file: paramiko would re-read a missing one before saving.
+        if known_hosts().exists():
+            client.load_host_keys(str(known_hosts()))
+    except (OSError, paramiko.SSHException) as exc:
+        raise SwitchError(f"cannot read {known_hosts()}: {reason(exc)}") from None
+    client.set_missing_host_key_policy(_RememberKey())
     try:
         client.connect(target.address, port=target.port, username=target.username,
                        password=target.password, timeout=CONNECT_TIMEOUT,
@@ -81,6 +99,11 @@ def connected(target: Target) -> Iterator[Any]:
     except (socket.timeout, TimeoutError):
         client.close()
         raise SwitchError(f"could not connect to {where(target)}: timed out") from None
+    except paramiko.BadHostKeyException:
+        client.close()
+        raise SwitchError(f"{where(target)} presented a host key other than the one recorded "
+                          f"in {known_hosts()}: if the switch was replaced, remove its line "
+                          "there") from None
     except (OSError, paramiko.SSHException, EOFError) as exc:
         client.close()
         raise SwitchError(f"could not connect to {where(target)}: {reason(exc)}") from None
