@@ -18,6 +18,8 @@ FORBIDDEN = {
     "framework": ("stacki.commands", "stacki.ws", "stacki.cli", "stacki.client"),
     "errors.py": ("stacki.",),
     "sysfiles.py": ("stacki.framework", "stacki.commands", "stacki.ws"),
+    "home.py": ("stacki.framework", "stacki.commands", "stacki.ws", "stacki.apiusers"),
+    "localnet.py": ("stacki.framework", "stacki.commands", "stacki.ws", "stacki.apiusers"),
 }
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import fcntl
 import ipaddress
 import socket
-import struct
 import sys
 from pathlib import Path
 
 from stacki import VERSION, errors, home, sysfiles
 from stacki.framework.command import Command, Example, Param, Params, respelled
 from stacki.framework.output import Table, report
+from stacki.localnet import local_nic
 from stacki.sysfiles import read_system_file
-
-SIOCGIFADDR = 0x8915
-SIOCGIFNETMASK = 0x891B
 
 
 class ReportVersion(Command):
@@ -34,47 +30,6 @@ Version = respelled(ReportVersion, "version", __name__)
 
 
 # --- report siteattr -------------------------------------------------------------
-
-def _ifreq(sock: socket.socket, request: int, device: str) -> str | None:
-    try:
-        data = fcntl.ioctl(sock.fileno(), request, struct.pack("256s", device.encode()[:15]))
-    except OSError:
-        return None
-    return socket.inet_ntoa(data[20:24])
-
-
-def _gateway(device: str) -> str:
-    """The default IPv4 gateway (via any device; this one preferred)."""
-    found = ""
-    try:
-        rows = Path("/proc/net/route").read_text().splitlines()[1:]
-    except OSError:
-        return found
-    for row in rows:
-        fields = row.split()
-        if len(fields) > 2 and fields[1] == "00000000":
-            gateway = socket.inet_ntoa(struct.pack("<L", int(fields[2], 16)))
-            if fields[0] == device:
-                return gateway
-            found = found or gateway
-    return found
-
-
-def local_nic(device: str) -> dict[str, str]:
-    """Address facts of a local network interface."""
-    if device not in {name for _, name in socket.if_nameindex()}:
-        raise errors.CommandError(f"unkown interface {device}")
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        ip = _ifreq(sock, SIOCGIFADDR, device)
-        mask = _ifreq(sock, SIOCGIFNETMASK, device)
-    if ip is None or mask is None:
-        raise errors.CommandError(f"interface {device} has no IPv4 address")
-    try:
-        mac = Path(f"/sys/class/net/{device}/address").read_text().strip()
-    except OSError:
-        mac = ""
-    return {"ip": ip, "mask": mask, "mac": mac, "gateway": _gateway(device)}
-
 
 def site_attrs(device: str) -> dict[str, str]:
     nic = local_nic(device)
