@@ -10,12 +10,12 @@ from typing import ClassVar
 from django.db.models import Q
 
 from stacki import errors
-from stacki.commands.os import find_os, native_os
 from stacki.commands.setfield import SetField
 from stacki.framework import types
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.oses import find_os, native_os
 
 FIELDS = ("kernel", "ramdisk", "args")
 ACTION = Arg("action", help="The boot action name.")

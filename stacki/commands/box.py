@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from stacki import errors
 from stacki.commands.appliance import remove_unused
-from stacki.commands.os import find_os, native_os
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
 from stacki.inventory.objects import select_objects
+from stacki.inventory.oses import find_os, native_os
 from stacki.inventory.software import BoxContents
 
 DEFAULT_BOX = "default"

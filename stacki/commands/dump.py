@@ -15,13 +15,13 @@ from typing import Any, ClassVar
 from stacki import VERSION, errors
 from stacki.commands.firewall import score
 from stacki.commands.firmware_dump import firmware
-from stacki.commands.group import groups_of_hosts
 from stacki.commands.switch_dump import switches
 from stacki.commands.vm_dump import vms
 from stacki.framework.command import Arg, Command, Example, Params
 from stacki.framework.output import Text
 from stacki.inventory import models as m
 from stacki.inventory import storage
+from stacki.inventory.groups import groups_of_hosts
 from stacki.inventory.models import Group, User
 from stacki.inventory.objects import select_objects
 from stacki.inventory.scopes import IN_LIMIT

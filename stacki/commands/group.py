@@ -12,10 +12,9 @@ from stacki import errors
 from stacki.framework.command import ANY_HOSTS, HOSTS, Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import models as m
+from stacki.inventory.groups import Membership, groups_of_hosts
 from stacki.inventory.hostsel import all_hosts
 from stacki.inventory.models import Group
-
-Membership = m.Host.groups.through
 
 
 def find_group(name: str) -> Group:
@@ -23,15 +22,6 @@ def find_group(name: str) -> Group:
     if group is None:
         raise errors.CommandError(f"group {name} does not exist")
     return group
-
-
-def groups_of_hosts() -> dict[int, list[str]]:
-    """Every host's group names, sorted (hosts in no group are absent)."""
-    groups: dict[int, list[str]] = defaultdict(list)
-    for host_id, name in Membership.objects.order_by("group__name").values_list(
-            "host_id", "group__name"):
-        groups[host_id].append(name)
-    return groups
 
 
 class AddGroup(Command):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from django.db.models import Q
@@ -23,16 +22,11 @@ from stacki.framework.command import (
 from stacki.framework.output import Table
 from stacki.home import frontend_name
 from stacki.inventory import models as m
+from stacki.inventory import validation
 from stacki.inventory.attr_store import store_attrs
 from stacki.inventory.attrs import resolve, truthy
 from stacki.inventory.scopes import placement
 from stacki.inventory.vm_models import VirtualMachine
-
-LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
-
-
-def valid_label(name: str) -> bool:
-    return bool(LABEL.match(name))
 
 
 def bootaction_exists(name: str, type_: str, os: m.OS) -> bool:
@@ -68,7 +62,7 @@ class AddHost(Command):
 
     def run(self, args: list[str], params: Params) -> None:
         name = self.one_arg(args, "host").lower()
-        if not valid_label(name):
+        if not validation.valid_host_name(name):
             raise errors.ArgValue("host", "a valid hostname label")
         if m.Host.objects.named(name).exists():
             raise errors.CommandError(f'host "{name}" already exists in the database')
@@ -305,7 +299,7 @@ class SetHostName(SetHostField):
     related = ("list host",)
 
     def changes(self, value: str, hosts: list[m.Host]) -> dict[str, Any]:
-        if not valid_label(value):
+        if not validation.valid_host_name(value):
             raise errors.ParamValue("name", "a valid hostname label")
         if m.Host.objects.named(value).exclude(id=hosts[0].id).exists():
             raise errors.CommandError("name already exists")

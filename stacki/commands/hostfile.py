@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from stacki import errors
 from stacki.commands import hostfile_plan as plan
-from stacki.commands.group import groups_of_hosts
 from stacki.commands.hostfile_preview import preview
 from stacki.commands.hostfile_write import Writer
 from stacki.commands.report_common import warn
@@ -24,6 +23,7 @@ from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import models as m
 from stacki.inventory.attrs import resolve, truthy
+from stacki.inventory.groups import groups_of_hosts
 from stacki.inventory.scopes import IN_LIMIT
 
 HEADER = ["NAME", "INTERFACE HOSTNAME", "DEFAULT", "APPLIANCE", "RACK", "RANK", "IP", "MAC",

@@ -235,11 +235,11 @@ def check_nic(host: HostPlan, nic: Nic, inv: Inventory, macs: set[str],
 def check_writes(hosts: dict[str, HostPlan], inv: Inventory) -> None:
     """The refusals of `add host`, `set host comment|bootaction`, `add host group`
     and `add host interface`, found before anything is written."""
-    from stacki.commands.host import valid_label
+    from stacki.inventory.validation import valid_host_name
 
     for host in hosts.values():
         if host.name not in inv.hosts:
-            if not valid_label(host.name):
+            if not valid_host_name(host.name):
                 raise errors.ArgValue("host", "a valid hostname label")
             rack_rank_of(host)
             box = inv.boxes[host.box or "default"]

@@ -17,12 +17,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from stacki import errors
-from stacki.commands.group import Membership
-from stacki.commands.host import valid_label
 from stacki.framework.command import str2bool
 from stacki.inventory import attrs, validation
 from stacki.inventory import models as m
+from stacki.inventory.groups import Membership
 from stacki.inventory.models import Group
+from stacki.inventory.validation import valid_host_name
 from stacki.inventory.values import is_ipv4, is_null, parse_mac
 
 # The scoped lists of a host written by their commands, not here (rare in dumps).
@@ -97,7 +97,7 @@ class HostLoader:
     # --- the checks ------------------------------------------------------------------
     def plan(self, host: dict[str, Any]) -> tuple[m.Host, dict, list, list, list]:
         name = text(host.get("name"))
-        if name != name.lower() or not valid_label(name) or name in self.names:
+        if name != name.lower() or not valid_host_name(name) or name in self.names:
             raise Unsure
         box = self.boxes.get(text(host.get("box") or "default"))
         appliance = self.appliances.get(text(host.get("appliance")))

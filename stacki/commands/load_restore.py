@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from stacki.commands.group import Membership
 from stacki.commands.load_script import items, names
 from stacki.inventory import models as m
+from stacki.inventory.groups import Membership
 from stacki.inventory.models import Group, User, UserPerm
 from stacki.inventory.vm_models import VirtualMachine
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from stacki import errors
 from stacki.commands import software_args as sw
-from stacki.commands.os import native_os
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import media
 from stacki.inventory.attrs import release as os_release
+from stacki.inventory.oses import native_os
 
 # What `create pallet` takes from a pallet source directory.
 CONTENT = ("RPMS", "graph", "nodes")

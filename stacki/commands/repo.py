@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from stacki import errors, sysfiles
 from stacki.commands import software_args as sw
-from stacki.commands.os import find_os, native_os
 from stacki.commands.report_common import host_report, sealed, stack_file
 from stacki.framework.command import Arg, Command, Example, Param, Params, bool2str
 from stacki.framework.context import Context
@@ -13,6 +12,7 @@ from stacki.framework.output import Table
 from stacki.inventory import attrs, software
 from stacki.inventory import models as m
 from stacki.inventory.hostsel import all_hosts, localhost
+from stacki.inventory.oses import find_os, native_os
 
 RELATED = ("add repo", "list repo", "set repo", "enable repo", "disable repo", "remove repo")
 FLAGS = ("autorefresh", "assumeyes", "is_mirrorlist", "gpgcheck")

@@ -30,6 +30,9 @@ CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 DNS_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 ZONE = re.compile(rf"^{DNS_LABEL}(?:\.{DNS_LABEL})*\.?$")
 HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+# A new host's name is stricter than what a stored one may be: a DNS label
+# without underscores (which some resolvers refuse).
+NEW_HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 # Interface devices: Linux allows almost anything but '/', whitespace and ':'
 # (':' is kept for aliases like eth0:1); ifcfg file names and dhcpd.conf take these.
 DEVICE = re.compile(r"^[A-Za-z0-9_.:@+-]{1,64}$")
@@ -74,6 +77,10 @@ def check_label(value: str, what: str) -> str:
     if not HOST_LABEL.match(value):
         raise BadValue(f'{what} "{describe(value)}" is not a valid host name label')
     return value
+
+
+def valid_host_name(name: str) -> bool:
+    return bool(NEW_HOST_NAME.match(name))
 
 
 def check_device(value: str, what: str = "interface") -> str:
