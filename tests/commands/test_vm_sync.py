@@ -13,28 +13,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk
+from stacki.inventory.vm_models import VirtualMachineDisk
+from tests.commands.test_vm import POOL, error, run, snapshot
 from tests.conftest import Result
 
 libvirt = pytest.importorskip("libvirt", reason="libvirt-python is not installed")
 
-POOL = "/export/pools/stacki"
 HEADER = "VIRTUAL MACHINE HYPERVISOR     ACTION\n"
-
-
-def run(stack, *words):
-    r = stack(*words)
-    assert r.rc == 0 and r.err == "", (words, r)
-    return r
-
-
-def error(r, text, usage=None):
-    assert r == Result(255, "", f"error - {text}\n" + (f"{usage}\n" if usage else ""))
-
-
-def snapshot():
-    return (list(VirtualMachine.objects.order_by("id").values()),
-            list(VirtualMachineDisk.objects.order_by("id").values()))
 
 
 @pytest.fixture
