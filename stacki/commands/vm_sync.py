@@ -45,7 +45,11 @@ class SyncVm(Command):
     )
     related = ("report vm", "list vm storage pool", "remove vm")
 
-    def run(self, args: list[str], params: Params) -> Table | None:
+    def prepare(self, args: list[str], params: Params) -> Sync | None:
+        # The hypervisors' work (image copies take minutes) is done before the
+        # transaction that deletes the rows of what was removed: no other
+        # writer waits behind SQLite's write lock meanwhile, and a retried
+        # transaction does not redo it.
         vms = vms_of(self, args, params.value("hypervisor"))
         if not vms:
             return None
@@ -63,6 +67,12 @@ class SyncVm(Command):
                 raise errors.CommandError(str(exc)) from None
             for vm in vms:
                 sync.vm(vm, disks[vm.id], xml.get(vm.host.name, ""))
+        return sync
+
+    def run(self, args: list[str], params: Params) -> Table | None:
+        sync = self.prepared
+        if sync is None:
+            return None
         VirtualMachineDisk.objects.filter(id__in=sync.gone_disks).delete()
         VirtualMachine.objects.filter(id__in=sync.gone_vms).delete()
         table = Table(["virtual machine", "hypervisor", "action"], sync.rows)

@@ -76,7 +76,7 @@ SIGNATURE = {'access.py': 2901,
  'vm.py': 21404,
  'vm_dump.py': 3178,
  'vm_storage.py': 7744,
- 'vm_sync.py': 7778}
+ 'vm_sync.py': 8216}
 
 INDEX = {'add api blacklist command': ('stacki.commands.api_blacklist', 'AddApiBlacklistCommand'),
  'add api group': ('stacki.commands.api_group', 'AddApiGroup'),
