@@ -68,14 +68,22 @@ def home_database_url(home: Path) -> str:
 
 
 def drop_created() -> None:
-    """Drop the databases this test session made. One that a process of
-    another role still uses cannot be forced closed by this role: it is left
-    for the throw-away server (scripts/test) to take with it."""
+    """Drop the databases this test session made. A process of another role
+    (an autovacuum worker: the server's own) cannot be forced off by this
+    role, but finishes soon: the drop is tried again for a few seconds, then
+    the database is left for the throw-away server (scripts/test) to take
+    with it."""
+    import time
+
     import psycopg
 
     while _created:
         name = _created.pop()
-        try:
-            drop_database(name)
-        except psycopg.Error as exc:
-            sys.stderr.write(f"engines: database {name} left in place: {exc}\n")
+        for attempt in range(10):
+            try:
+                drop_database(name)
+                break
+            except psycopg.Error as exc:
+                if attempt == 9:
+                    sys.stderr.write(f"engines: database {name} left in place: {exc}\n")
+                time.sleep(0.5)
