@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+from typing import NamedTuple
+
+from django.db import DatabaseError
 
 from stacki import errors
 from stacki.commands.firmware_checks import check_names
-from stacki.commands.firmware_regex import new_imp
+from stacki.commands.firmware_regex import check_new_imp, new_imp
 from stacki.framework.command import Arg, Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import firmware as fw
@@ -35,8 +38,8 @@ def check_version(version: str, make: str, model: str) -> None:
                               f" validate based on the regex {regex.regex} named {regex.name}{described}.")
 
 
-def model_for(make: str, model: str, imp: str) -> m.FirmwareModel:
-    """The model, made (with its make) when it does not exist yet."""
+def check_model(make: str, model: str, imp: str) -> m.FirmwareModel | None:
+    """The model, or None when model_for can make it (else the error it would give)."""
     found = m.FirmwareModel.objects.filter(make__name=make, name=model).first()
     if found is not None:
         return found
@@ -44,6 +47,16 @@ def model_for(make: str, model: str, imp: str) -> m.FirmwareModel:
         raise errors.ParamRequired("imp")
     check_names("make", [make])
     check_names("model", [model])
+    if not m.FirmwareImp.objects.filter(name=imp).exists():
+        check_new_imp(imp, "imp")
+    return None
+
+
+def model_for(make: str, model: str, imp: str) -> m.FirmwareModel:
+    """The model, made (with its make) when it does not exist yet."""
+    found = check_model(make, model, imp)
+    if found is not None:
+        return found
     imp_row = m.FirmwareImp.objects.filter(name=imp).first() or new_imp(imp, "imp")
     make_row, _ = m.FirmwareMake.objects.get_or_create(name=make)
     return m.FirmwareModel.objects.create(name=model, make=make_row, imp=imp_row)
@@ -76,7 +89,9 @@ class AddFirmware(Command):
                         "Fetches the image over HTTP and checks its md5 sum."))
     related = ("list firmware", "remove firmware", "sync firmware")
 
-    def run(self, args: list[str], params: Params) -> None:
+    def prepare(self, args: list[str], params: Params) -> Fetched:
+        # Checked and fetched before the transaction: a large image over HTTP
+        # must not keep every other writer waiting on SQLite's write lock.
         if not args:
             raise errors.ArgRequired("version")
         if len(args) != 1:
@@ -95,23 +110,52 @@ class AddFirmware(Command):
             raise errors.ParamError("hash_alg", "hash_alg must be one of the following: "
                                     + ", ".join(fw.SUPPORTED_HASH_ALGS))
         check_version(version, make, model)
-        if m.Firmware.objects.filter(model__make__name=make, model__name=model,
-                                     version=version).exists():
-            raise errors.ArgError("version", f"The firmware version {version} for make {make}"
-                                  f" and model {model} already exists.")
-        row = model_for(make, model, (params.value("imp") or "").lower())
+        unique_version(version, make, model)
+        imp = (params.value("imp") or "").lower()
+        check_model(make, model, imp)
         target = fw.new_file(make, model)
         try:
             digest = fw.fetch(source, target, hash_alg, hash_value)
         except fw.FirmwareError as exc:
             param = "hash" if isinstance(exc, fw.HashMismatch) else "source"
             raise errors.ParamError(param, str(exc)) from None
+        return Fetched(version, source, make, model, imp, hash_alg, digest, str(target))
+
+    def run(self, args: list[str], params: Params) -> None:
+        got: Fetched = self.prepared
         try:
-            m.Firmware.objects.create(model=row, version=version, source=source,
-                                      hash_alg=hash_alg, hash=digest, file=str(target))
-        except BaseException:
-            fw.remove_files([str(target)])
+            # Checked again: another writer may have added it since.
+            unique_version(got.version, got.make, got.model)
+            row = model_for(got.make, got.model, got.imp)
+            m.Firmware.objects.create(model=row, version=got.version, source=got.source,
+                                      hash_alg=got.hash_alg, hash=got.digest, file=got.file)
+        except DatabaseError:
+            # A lost race: the transaction runs again with the file (a last
+            # failure leaves it to sync firmware).
             raise
+        except BaseException:
+            fw.remove_files([got.file])
+            raise
+
+
+class Fetched(NamedTuple):
+    """An image in the tree, checked, waiting for its row."""
+
+    version: str
+    source: str
+    make: str
+    model: str
+    imp: str
+    hash_alg: str
+    digest: str
+    file: str
+
+
+def unique_version(version: str, make: str, model: str) -> None:
+    if m.Firmware.objects.filter(model__make__name=make, model__name=model,
+                                 version=version).exists():
+        raise errors.ArgError("version", f"The firmware version {version} for make {make}"
+                              f" and model {model} already exists.")
 
 
 class ListFirmware(Command):

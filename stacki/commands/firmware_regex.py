@@ -25,6 +25,12 @@ ONE_NAME = (Arg("name", help="The name of the implementation."),)
 def new_imp(imp: str, param: str | None = None) -> m.FirmwareImp:
     """Record an implementation; it must be one this product ships. Errors
     name the `name` argument, or `param` when the name came in a parameter."""
+    check_new_imp(imp, param)
+    return m.FirmwareImp.objects.create(name=imp)
+
+
+def check_new_imp(imp: str, param: str | None = None) -> None:
+    """What new_imp refuses, without writing anything."""
     def error(text: str) -> errors.StackError:
         return errors.ParamError(param, text) if param else errors.ArgError("name", text)
 
@@ -33,7 +39,6 @@ def new_imp(imp: str, param: str | None = None) -> m.FirmwareImp:
     if imp not in fw.IMPLEMENTATIONS:
         raise error(f"Could not find an implementation named {imp}."
                     f" The implementations shipped are: {', '.join(fw.IMPLEMENTATIONS)}.")
-    return m.FirmwareImp.objects.create(name=imp)
 
 
 class AddFirmwareImp(Command):
