@@ -284,9 +284,11 @@ class Command:
 
     def prepare(self, args: list[str], params: Params) -> Any:
         """Work done once, before the transaction opens, whose result `run`
-        finds in `self.prepared`: long file copies, so that a writer does not
-        hold SQLite's write lock (every other writer waits) while it copies.
-        It must not write the database. Commands without one do not override it."""
+        finds in `self.prepared`: long copies, fetches and talks with other
+        machines, so that a writer does not hold SQLite's write lock (every
+        other writer waits) meanwhile. It must not write the database; `run`
+        may run more than once with its result (a transaction that lost a
+        race runs again). Commands without one do not override it."""
         return None
 
     @classmethod
