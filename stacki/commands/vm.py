@@ -24,7 +24,7 @@ from stacki.framework.command import Arg, Command, Example, Param, Params, str2b
 from stacki.framework.output import Table, report
 from stacki.inventory import attrs
 from stacki.inventory import models as m
-from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk
+from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk, disks_by_vm
 
 HYPERVISOR_APPLIANCES = ("hypervisor", "vms")
 DEFAULT_CPU, DEFAULT_MEMORY, DEFAULT_DISKS = "1", "3072", "100"
@@ -244,9 +244,7 @@ class ListVmStorage(Command):
 
     def run(self, args: list[str], params: Params) -> Table:
         vms = vms_of(self, args, params.value("hypervisor"))
-        disks = defaultdict(list)
-        for disk in VirtualMachineDisk.objects.filter(vm__in=vms).order_by("id"):
-            disks[disk.vm_id].append(disk)
+        disks = disks_by_vm(vms)
         rows = [(vm.host.name, d.name, d.type, d.location, d.size, d.image, None, d.mountpoint,
                  d.pending) for vm in vms for d in disks[vm.id]]
         return Table(["Virtual Machine", "Name", "Type", "Location", "Size", "Image Name",

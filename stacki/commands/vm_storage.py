@@ -4,8 +4,6 @@ and relocating a VM's disks (`set vm storage host|name|location`)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from stacki import errors
 from stacki.commands.interface import one_host
 from stacki.commands.vm import DISK_NAME, HYPERVISOR_APPLIANCES, vms_of
@@ -151,8 +149,3 @@ class SetVmStorageLocation(Command):
                                                                     or "/")
 
 
-def disks_by_vm(vms: list[VirtualMachine]) -> dict[int, list[VirtualMachineDisk]]:
-    found: dict[int, list[VirtualMachineDisk]] = defaultdict(list)
-    for disk in VirtualMachineDisk.objects.filter(vm__in=vms).order_by("id"):
-        found[disk.vm_id].append(disk)
-    return found

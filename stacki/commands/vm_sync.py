@@ -10,11 +10,11 @@ from pathlib import PurePosixPath
 
 from stacki import errors
 from stacki.commands.vm import SOME_VMS, vms_of
-from stacki.commands.vm_storage import disks_by_vm, libvirt_uris
+from stacki.commands.vm_storage import libvirt_uris
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table
 from stacki.inventory import hypervisors as hv
-from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk
+from stacki.inventory.vm_models import VirtualMachine, VirtualMachineDisk, disks_by_vm
 
 
 class SyncVm(Command):

@@ -73,9 +73,9 @@ SIGNATURE = {'access.py': 2901,
  'switch_sync.py': 7847,
  'switchfile.py': 7710,
  'sync.py': 10342,
- 'vm.py': 21404,
+ 'vm.py': 21291,
  'vm_dump.py': 3178,
- 'vm_storage.py': 7744,
+ 'vm_storage.py': 7423,
  'vm_sync.py': 8216}
 
 INDEX = {'add api blacklist command': ('stacki.commands.api_blacklist', 'AddApiBlacklistCommand'),

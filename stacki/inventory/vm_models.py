@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db import models
 
 from stacki.inventory.models import Host
@@ -40,3 +42,11 @@ class VirtualMachineDisk(models.Model):
     class Meta:
         db_table = "virtual_machine_disk"
         constraints = [models.UniqueConstraint("vm", "name", name="vm_disk_name_unique")]
+
+
+def disks_by_vm(vms: list[VirtualMachine]) -> dict[int, list[VirtualMachineDisk]]:
+    """The disks of each VM, in the order they were added, in one query."""
+    found: dict[int, list[VirtualMachineDisk]] = defaultdict(list)
+    for disk in VirtualMachineDisk.objects.filter(vm__in=vms).order_by("id"):
+        found[disk.vm_id].append(disk)
+    return found
