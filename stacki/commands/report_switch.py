@@ -9,7 +9,6 @@ from stacki.commands.switch import SWITCHES, select_switches
 from stacki.framework.command import Command, Example, Param, Params
 from stacki.framework.output import Table, report
 from stacki.inventory import switch_configs
-from stacki.inventory.attrs import resolve
 
 
 class ReportSwitch(Command):
@@ -24,8 +23,8 @@ class ReportSwitch(Command):
     of its interface, and a route and ACL for each other network of the hosts
     on it. The frontend must be on a port of the switch.
 
-    m7800 (Mellanox InfiniBand): the switch as subnet manager and the
-    InfiniBand partitions with members: pkeys, options and members.
+    m7800 (Mellanox InfiniBand): the InfiniBand partitions that have
+    members: pkeys, options and members.
 
     Switches of other models are left out with a warning.
     """
@@ -43,8 +42,7 @@ class ReportSwitch(Command):
     def run(self, args: list[str], params: Params) -> Table:
         nuke = params.flag("nukeswitch")
         switches = select_switches(args)
-        attrs = resolve(switches, shadow=False, const=False, pattern="*")
-        snap = switch_configs.Snapshot(switches, attrs)
+        snap = switch_configs.snapshot(switches)
         lines: list[str] = []
         for s in switches:
             generate = switch_configs.generator(snap.attr(s, "component.model"))

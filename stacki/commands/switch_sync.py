@@ -6,28 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from stacki import errors
-from stacki.commands.report_common import CLOSE, Tag, warn
+from stacki.commands.report_common import warn
 from stacki.commands.switch import SWITCHES, select_switches
 from stacki.commands.switch_live import pinged, session, supporting
 from stacki.framework.command import ANY_HOSTS, Arg, Command, Example, Param, Params
+from stacki.inventory import switch_configs
 from stacki.inventory import switch_live as live
 from stacki.inventory import switches as sw
 
 M7800 = "m7800"
-
-
-def report_body(cmd: Command, switch: str) -> list[str]:
-    """The lines of the configuration file `report switch` makes for the
-    switch (none when it makes none for its model). The switch argument is a
-    pattern: of several files, the one whose path names the switch."""
-    table = cmd.call(["report", "switch", switch], quiet=True)
-    lines = [row[-1] for row in table.rows]
-    opened = [n for n, line in enumerate(lines) if isinstance(line, Tag) and line != CLOSE]
-    mine = [n for n in opened if f"/{switch}/" in lines[n]] or opened[:1]
-    if not mine:
-        return []
-    start = mine[0] + 1
-    return lines[start:lines.index(CLOSE, start)]
 
 
 class SyncSwitch(Command):
@@ -54,14 +41,18 @@ class SyncSwitch(Command):
     def run(self, args: list[str], params: Params) -> None:
         persistent = params.flag("persistent")
         plans: list[tuple[live.LiveSwitch, Any]] = []
-        for s in supporting(self, select_switches(args), "push", "sync_partitions"):
+        chosen = supporting(self, select_switches(args), "push", "sync_partitions")
+        # What `report switch` prints for each, from one snapshot of them all.
+        snap = switch_configs.snapshot([s.host for s in chosen if s.model != M7800])
+        for s in chosen:
             if s.model == M7800:
                 if not s.attr("ibfabric"):
                     raise errors.CommandError(f"switch {s.name}: no fabric specified "
                                               "(attribute ibfabric)")
                 plans.append((s, live.wanted_partitions(s.host)))
                 continue
-            body = report_body(self, s.name)
+            generate = switch_configs.generator(s.model)
+            body = generate(snap, s.host, False)[1] if generate else []
             if body:
                 plans.append((s, body))
             else:

@@ -93,6 +93,11 @@ class Snapshot:
         return by_switch
 
 
+def snapshot(switches: list[m.Host]) -> Snapshot:
+    """The snapshot of `switches`, their attributes resolved (no shadow values)."""
+    return Snapshot(switches, resolve(switches, shadow=False, const=False, pattern="*"))
+
+
 def _makes() -> dict[str, Callable[[Snapshot, m.Host, bool], Config]]:
     from stacki.inventory.switch_configs import e1050, m7800, x1052
 
