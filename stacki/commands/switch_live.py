@@ -57,6 +57,17 @@ def ask(s: live.LiveSwitch, feature: str, *args: Any) -> Any:
         return getattr(switch, feature)(*args)
 
 
+def mac_tables(cmd: Command, switches: list[m.Host], ping: bool) -> list[tuple[live.LiveSwitch, list]]:
+    """(switch, its MAC table) for each of `switches` whose model has one;
+    with `ping`, the hosts on its networks are pinged first so it learns them."""
+    tables = []
+    for s in supporting(cmd, switches, "macs"):
+        if ping:
+            pinged(cmd, s)
+        tables.append((s, ask(s, "macs")))
+    return tables
+
+
 def mapped_ports(switches: list[live.LiveSwitch]) -> dict[tuple[int, int], list[tuple]]:
     """(mac, vlan, host, interface) of the host interfaces recorded on each
     (switch, port)."""
@@ -141,19 +152,13 @@ class ListSwitchMac(Command):
     admin_only_on_api = True
 
     def run(self, args: list[str], params: Params) -> Table:
-        pinghosts = params.flag("pinghosts")
-        chosen = supporting(self, select_switches(args), "macs")
-        tables = {}
-        for s in chosen:
-            if pinghosts:
-                pinged(self, s)
-            tables[s.name] = ask(s, "macs")
-        known = live.interfaces_by_mac(e.mac for t in tables.values() for e in t)
+        tables = mac_tables(self, select_switches(args), params.flag("pinghosts"))
+        known = live.interfaces_by_mac(e.mac for _, t in tables for e in t)
         rows = []
-        for name, table in tables.items():
+        for s, table in tables:
             for e in table:
                 _, host, _, device = known.get(e.mac, (None, None, None, None))
-                rows.append((name, e.port, e.mac, host, device, e.vlan))
+                rows.append((s.name, e.port, e.mac, host, device, e.vlan))
         return Table(["switch", "port", "mac", "host", "interface", "vlan"], rows)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from stacki import errors
 from stacki.commands.report_common import warn
 from stacki.commands.switch import SWITCHES, select_switches
-from stacki.commands.switch_live import pinged, session, supporting
+from stacki.commands.switch_live import mac_tables, session, supporting
 from stacki.framework.command import ANY_HOSTS, Arg, Command, Example, Param, Params
 from stacki.inventory import switch_configs
 from stacki.inventory import switch_live as live
@@ -137,13 +137,8 @@ class CreateHostSwitchMapping(Command):
         # keep every other writer waiting on SQLite's write lock.
         name = params.value("switch")
         hosts = {h.id for h in self.hosts(args)}
-        chosen = supporting(self, select_switches([name] if name else []), "macs")
-        tables = {}
-        for s in chosen:
-            pinged(self, s)
-            with session(s) as switch:
-                tables[s.host.id] = switch.macs()
-        return hosts, tables
+        found = mac_tables(self, select_switches([name] if name else []), ping=True)
+        return hosts, {s.host.id: table for s, table in found}
 
     def run(self, args: list[str], params: Params) -> None:
         hosts, tables = self.prepared
