@@ -140,12 +140,8 @@ def prepare(cls: type[Command], ctx: Context, args: list[str], params: Params) -
         return None
     if ctx.readonly:
         raise errors.ReadOnlyViolation()
-    from stacki.inventory.validation import BadValue
-
-    try:
-        return cls(ctx).prepare(args, params)
-    except BadValue as exc:
-        raise errors.CommandError(str(exc)) from None
+    # It writes nothing, so no stored value can be refused (see checked_run).
+    return cls(ctx).prepare(args, params)
 
 
 def checked_run(cls: type[Command], ctx: Context, args: list[str], params: Params,
