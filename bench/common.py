@@ -126,6 +126,15 @@ def median(samples: list[Measure]) -> Measure:
                      for f in ("wall", "cpu", "peak")))
 
 
+def line(name: str, figure: Measure, target: float | None = None, width: int = 44) -> str:
+    """One figure's line, with whether it met its target (seconds of wall time)."""
+    verdict = ""
+    if target is not None:
+        verdict = f"  target <= {target:g} s: {'ok' if figure.wall <= target else 'MISSED'}"
+    return (f"  {name:<{width}} {figure.wall:7.2f} s wall {figure.cpu:7.2f} s cpu "
+            f"{figure.peak:7.1f} MiB peak{verdict}")
+
+
 def median_measure(argv: list[str], env: dict[str, str], runs: int) -> Measure:
     """Median wall time, CPU time and peak memory over `runs` runs. CPU time is
     the steadier figure on a busy machine."""

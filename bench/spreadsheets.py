@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import STACK, Measure, fresh_home, in_home, measure
+from common import STACK, Measure, fresh_home, in_home, line, measure
 
 NETWORKS = 4
 TARGETS = {"load": 20.0, "report": 3.0}
@@ -56,14 +56,6 @@ def median(runs: list[Measure]) -> Measure:
                    max(r.peak for r in runs))
 
 
-def line(name: str, figure: Measure, target: float | None = None) -> str:
-    verdict = ""
-    if target is not None:
-        verdict = f"  target <= {target:g} s: {'ok' if figure.wall <= target else 'MISSED'}"
-    return (f"  {name:<40} {figure.wall:7.2f} s wall {figure.cpu:7.2f} s cpu "
-            f"{figure.peak:7.1f} MiB peak{verdict}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hosts", type=int, default=10000)
@@ -89,7 +81,7 @@ def main() -> None:
     print(f"{opts.hosts} hosts x 2 interfaces on {NETWORKS} networks "
           f"(report and dump: median of {opts.runs} runs)")
     for name, (figure, target) in figures.items():
-        print(line(name, figure, target))
+        print(line(name, figure, target, width=40))
     peak = max(figure.peak for figure, _ in figures.values())
     print(f"  peak memory {peak:.1f} MiB: target <= {PEAK_TARGET_MIB} MiB: "
           f"{'ok' if peak <= PEAK_TARGET_MIB else 'MISSED'}")

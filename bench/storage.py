@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import STACK, Measure, add_hosts, fresh_home, measure, median
+from common import STACK, Measure, add_hosts, fresh_home, line, measure, median
 
 TARGET_LOAD = 20.0  # seconds, as for a hostfile of the same hosts
 
@@ -42,14 +42,6 @@ def controller_sheet(path: Path, hosts: int) -> None:
     for name in names(hosts):
         rows += [f"{name},0,1,1,,,", ",1,1,1,,,", ",2,hotspare,1,,,"]
     path.write_text("\n".join(rows) + "\n")
-
-
-def line(name: str, figure: Measure, target: float | None = None) -> str:
-    verdict = ""
-    if target is not None:
-        verdict = f"  target <= {target:g} s: {'ok' if figure.wall <= target else 'MISSED'}"
-    return (f"  {name:<44} {figure.wall:7.2f} s wall {figure.cpu:7.2f} s cpu "
-            f"{figure.peak:7.1f} MiB peak{verdict}")
 
 
 def main() -> None:
